@@ -1,0 +1,5 @@
+# AMFU-Net at the student width num4 (0.12 M params, 1.48 GMACs at 256x256).
+_base_ = './amfunet.py'
+num4 = (4, 8, 16, 32, 64)
+model = dict(
+    backbone=dict(channels=num4), decode_head=dict(channels_per_level=num4))

@@ -1,0 +1,5 @@
+# DNANet at the student width num4 (0.30 M params, 0.97 GMACs at 256x256).
+_base_ = './dnanet.py'
+num4 = (4, 8, 16, 32, 64)
+model = dict(
+    backbone=dict(channels=num4), decode_head=dict(channels_per_level=num4))

@@ -1,0 +1,4 @@
+_base_ = [
+    '../_base_/models/amfunet_num4.py', '../_base_/datasets/nudt_sirst.py',
+    '../_base_/schedules/adagrad_1500e.py', '../_base_/default_runtime.py'
+]

@@ -1,0 +1,18 @@
+"""mmdsad: infrared small target detection with knowledge distillation.
+
+Importing the package registers every component in mmseg's registries,
+makes MMRazor importable on torch 2.x (the patch runs first, before any
+mmrazor import) and routes mmengine's checkpoint loading through the
+weights-only loader of :mod:`mmdsad.utils.checkpoint`.
+"""
+from .utils.mmrazor_compat import patch_mmrazor
+
+patch_mmrazor()
+
+from . import datasets, evaluation, models  # noqa: E402,F401
+from .utils.checkpoint import register_safe_checkpoint_loader  # noqa: E402
+from .version import __version__  # noqa: E402
+
+register_safe_checkpoint_loader()
+
+__all__ = ['__version__']

@@ -1,0 +1,10 @@
+from .cbam import (ChannelAttention, ResCBAMBlock, SpatialAttention,
+                   make_res_cbam_stage)
+from .dsa import DSA
+from .ream import REAM
+from .tcfm import TCFM
+
+__all__ = [
+    'ChannelAttention', 'SpatialAttention', 'ResCBAMBlock',
+    'make_res_cbam_stage', 'DSA', 'REAM', 'TCFM'
+]

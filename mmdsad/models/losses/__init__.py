@@ -1,0 +1,3 @@
+from .soft_iou_loss import SoftIoULoss
+
+__all__ = ['SoftIoULoss']

@@ -1,0 +1,14 @@
+from .checkpoint import (
+                         UnsafeCheckpointError,
+                         is_trusted,
+                         load_checkpoint_file,
+                         register_safe_checkpoint_loader,
+                         trust_checkpoint_dir,
+)
+from .mmrazor_compat import patch_mmrazor
+
+__all__ = [
+    'patch_mmrazor', 'UnsafeCheckpointError', 'is_trusted',
+    'load_checkpoint_file', 'register_safe_checkpoint_loader',
+    'trust_checkpoint_dir'
+]

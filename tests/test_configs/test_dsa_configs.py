@@ -1,0 +1,45 @@
+"""DNANet "+DSA" (DSAD Table 5): DSA in every block, the same size."""
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from mmdsad.analysis import count_complexity
+from mmdsad.models.layers import DSA, ResCBAMBlock
+from mmseg.registry import MODELS
+
+# Table 5: params +0.01 M at most, FLOPs equal or lower.
+DSA_PARAMS_DELTA = 0.02e6
+DSA_FLOPS_TOLERANCE = 0.01
+LEARNABLE_BASE_WEIGHTS = 9
+CBAM_SA_WEIGHTS = 2 * 7 * 7
+
+
+def load(repo_root, path):
+    return Config.fromfile(osp.join(repo_root, path))
+
+
+def test_every_block_uses_learnable_dsa(repo_root):
+    cfg = load(repo_root, 'configs/dnanet/dnanet_num4_dsa_nudt.py')
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    blocks = [m for m in model.modules() if isinstance(m, ResCBAMBlock)]
+    assert blocks and all(isinstance(b.sa, DSA) for b in blocks)
+    assert all(b.sa.learnable for b in blocks)
+    plain = MODELS.build(
+        load(repo_root, 'configs/dnanet/dnanet_num4_nudt.py').model)
+    saved = len(blocks) * (CBAM_SA_WEIGHTS - LEARNABLE_BASE_WEIGHTS)
+    assert sum(p.numel() for p in plain.parameters()) - sum(
+        p.numel() for p in model.parameters()) == saved
+
+
+@pytest.mark.parametrize('width', ['num16', 'num4'])
+def test_dsa_keeps_size(repo_root, width):
+    plain = count_complexity(
+        load(repo_root, f'configs/dnanet/dnanet_{width}_nudt.py'))
+    dsa = count_complexity(
+        load(repo_root, f'configs/dnanet/dnanet_{width}_dsa_nudt.py'))
+    assert abs(dsa['params'] - plain['params']) <= DSA_PARAMS_DELTA
+    assert abs(dsa['flops'] - plain['flops']) / plain['flops'] < (
+        DSA_FLOPS_TOLERANCE), (plain, dsa)

@@ -1,0 +1,101 @@
+"""Test a checkpoint on a config's test set (mmseg's test CLI + mmdsad).
+
+Example:
+    python tools/test.py configs/dnanet/dnanet_num4_sirst.py \
+        work_dirs/dnanet_num4_sirst/best_IoU_epoch_1500.pth \
+        --data-root data/NUAA-SIRST --show-dir overlays
+
+Checkpoints are loaded weights-only, except those inside the run's work
+directory (what tools/train.py wrote there). Convert any other full
+checkpoint you trust with tools/model_converters/to_weights_only.py.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+from mmdsad.utils import trust_checkpoint_dir
+from mmdsad.utils.cli import resolve_work_dir, set_data_root
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Test (and evaluate) a segmentor')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--work-dir',
+        help='directory for the evaluation logs; checkpoints inside it are '
+        'trusted as the run\'s own')
+    parser.add_argument(
+        '--data-root', help='dataset root for every dataloader')
+    parser.add_argument(
+        '--show', action='store_true', help='show prediction results')
+    parser.add_argument(
+        '--show-dir',
+        help='directory to save overlays of predictions and ground truth; '
+        'a relative path is taken inside the work_dir\'s timestamp folder')
+    parser.add_argument(
+        '--wait-time', type=float, default=2, help='the interval of show (s)')
+    parser.add_argument(
+        '--metrics-out', help='write the metrics to this JSON file')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    return parser.parse_args()
+
+
+def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
+    """Switch on mmseg's visualization hook for --show / --show-dir."""
+    hook = cfg.default_hooks.get('visualization')
+    if hook is None:
+        raise KeyError('--show/--show-dir need '
+                       '`default_hooks.visualization` in the config, e.g. '
+                       "dict(type='SegVisualizationHook')")
+    hook.draw = True
+    if args.show:
+        hook.show = True
+        hook.wait_time = args.wait_time
+    if args.show_dir:
+        visualizer = cfg.visualizer
+        visualizer['save_dir'] = args.show_dir
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.data_root is not None:
+        set_data_root(cfg, args.data_root)
+    work_dir = resolve_work_dir(cfg, args.config, args.work_dir)
+    trust_checkpoint_dir(osp.abspath(work_dir))
+    cfg.load_from = args.checkpoint
+
+    if args.show or args.show_dir:
+        enable_visualization(cfg, args)
+
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+
+    if args.metrics_out:
+        os.makedirs(osp.dirname(osp.abspath(args.metrics_out)), exist_ok=True)
+        with open(args.metrics_out, 'w', encoding='utf-8') as f:
+            json.dump(metrics, f, indent=2)
+
+
+if __name__ == '__main__':
+    main()
