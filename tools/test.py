@@ -37,8 +37,9 @@ def parse_args() -> argparse.Namespace:
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
         '--show-dir',
-        help='directory to save overlays of predictions and ground truth; '
-        'a relative path is taken inside the work_dir\'s timestamp folder')
+        help='directory for overlays of ground truth and prediction '
+        '(PNG, under <show-dir>/vis_data/vis_image); relative to the '
+        'work_dir')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
@@ -57,20 +58,21 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
-    """Switch on mmseg's visualization hook for --show / --show-dir."""
+def enable_visualization(cfg: Config, args: argparse.Namespace,
+                         work_dir: str) -> None:
+    """Switch on mmseg's visualization hook for every test image."""
     hook = cfg.default_hooks.get('visualization')
     if hook is None:
         raise KeyError('--show/--show-dir need '
                        '`default_hooks.visualization` in the config, e.g. '
                        "dict(type='SegVisualizationHook')")
     hook.draw = True
+    hook.interval = 1
     if args.show:
         hook.show = True
         hook.wait_time = args.wait_time
     if args.show_dir:
-        visualizer = cfg.visualizer
-        visualizer['save_dir'] = args.show_dir
+        cfg.visualizer['save_dir'] = osp.join(work_dir, args.show_dir)
 
 
 def main() -> None:
@@ -86,7 +88,7 @@ def main() -> None:
     cfg.load_from = args.checkpoint
 
     if args.show or args.show_dir:
-        enable_visualization(cfg, args)
+        enable_visualization(cfg, args, work_dir)
 
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()

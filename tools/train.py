@@ -15,6 +15,7 @@ from mmengine.runner import Runner
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.utils import trust_checkpoint_dir
 from mmdsad.utils.cli import resolve_work_dir, set_data_root
+from mmdsad.utils.distill_checks import check_distillation, is_distillation
 
 
 def parse_args() -> argparse.Namespace:
@@ -80,6 +81,8 @@ def main() -> None:
         # weights-only loading refuses; they are the trusted case.
         trust_checkpoint_dir(osp.abspath(work_dir))
 
+    if is_distillation(cfg):
+        check_distillation(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -1,4 +1,5 @@
 from .backbones import *  # noqa: F401,F403
+from .connectors import *  # noqa: F401,F403
 from .decode_heads import *  # noqa: F401,F403
 from .layers import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403

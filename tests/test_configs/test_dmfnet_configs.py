@@ -6,10 +6,10 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
-
-from mmdsad.analysis import count_complexity
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
+
+from mmdsad.analysis import count_complexity
 
 DMFNET_CONFIGS = [
     f'configs/dmfnet/dmfnet_{width}_{data}.py' for width in ('num16', 'num4')
@@ -24,7 +24,14 @@ PAPER_COMPLEXITY = {
     'num16': dict(params=11.11e6, flops=40.21e9),
     'num4': dict(params=0.70e6, flops=2.62e9),
 }
+# networks.md's probe of the reference code, printed to 100 parameters.
+REFERENCE_PARAMS = {'num16': 11.1141e6, 'num4': 0.7017e6}
+PRINTED_PRECISION = 50
+PAPER_INPUT = (3, 256, 256)
 TOLERANCE = 0.015
+# Every layer's MACs scale with H x W (the pooled 1x1 branches excepted, a
+# few hundred MACs), so relative costs are measured on a small input.
+SMALL_INPUT = (3, 64, 64)
 # "+DSA" (Table 5): at most +0.01 M parameters, FLOPs equal or lower; we
 # allow 0.02 M and 1 %.
 DSA_MAX_EXTRA_PARAMS = 0.02e6
@@ -37,13 +44,14 @@ def load(repo_root, path):
 
 @pytest.fixture(scope='module')
 def complexity(repo_root):
-    """Counts per config, computed once (num16 takes a few seconds)."""
+    """Counts per (config, input shape), computed once."""
     cache = {}
 
-    def count(path):
-        if path not in cache:
-            cache[path] = count_complexity(load(repo_root, path))
-        return cache[path]
+    def count(path, input_shape=PAPER_INPUT):
+        key = (path, input_shape)
+        if key not in cache:
+            cache[key] = count_complexity(load(repo_root, path), input_shape)
+        return cache[key]
 
     return count
 
@@ -73,6 +81,8 @@ def test_params_and_flops_match_paper(complexity, width):
     counts = complexity(f'configs/dmfnet/dmfnet_{width}_nudt.py')
     for key, paper in PAPER_COMPLEXITY[width].items():
         assert abs(counts[key] - paper) / paper < TOLERANCE, (key, counts)
+    probe_error = abs(counts['params'] - REFERENCE_PARAMS[width])
+    assert probe_error <= PRINTED_PRECISION, counts
 
 
 @pytest.mark.parametrize('width', ['num16', 'num4'])
@@ -80,8 +90,9 @@ def test_dsa_variant_costs_almost_nothing(repo_root, complexity, width):
     cfg = load(repo_root, f'configs/dmfnet/dmfnet_{width}_dsa_nudt.py')
     assert cfg.model.backbone.spatial_attention == dict(
         type='DSA', learnable=True)
-    plain = complexity(f'configs/dmfnet/dmfnet_{width}_nudt.py')
-    with_dsa = complexity(f'configs/dmfnet/dmfnet_{width}_dsa_nudt.py')
+    plain = complexity(f'configs/dmfnet/dmfnet_{width}_nudt.py', SMALL_INPUT)
+    with_dsa = complexity(f'configs/dmfnet/dmfnet_{width}_dsa_nudt.py',
+                          SMALL_INPUT)
     extra_params = with_dsa['params'] - plain['params']
     assert 0 < extra_params <= DSA_MAX_EXTRA_PARAMS
     extra_flops = (with_dsa['flops'] - plain['flops']) / plain['flops']

@@ -4,10 +4,10 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
 
 from mmdsad.analysis import count_complexity
 from mmdsad.models.layers import DSA, ResCBAMBlock
-from mmseg.registry import MODELS
 
 # Table 5: params +0.01 M at most, FLOPs equal or lower.
 DSA_PARAMS_DELTA = 0.02e6

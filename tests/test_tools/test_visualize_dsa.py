@@ -8,7 +8,6 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-
 from mmseg.registry import MODELS
 
 TOOL = 'tools/analysis_tools/visualize_dsa.py'

@@ -16,7 +16,6 @@ import argparse
 import difflib
 from typing import List
 
-import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 import cv2
 import numpy as np
 import torch
@@ -25,12 +24,13 @@ import torch.nn.functional as F
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
 
+import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.datasets.transforms.loading import load_pil_image, pil_to_array
 from mmdsad.models.layers import DSA
 from mmdsad.models.layers.dsa import BASE_KERNELS
-from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
 
 # DSA weights are sigmoids of non-negative contrasts: always in [0.5, 1].
 DSA_RANGE = (0.5, 1.0)

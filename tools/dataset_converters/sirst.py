@@ -26,9 +26,11 @@ import numpy as np
 from mmengine.utils import track_parallel_progress, track_progress
 from PIL import Image
 
-from mmdsad.datasets.transforms.loading import (binarize_mask,
-                                                fit_mask_to_image,
-                                                load_pil_image)
+from mmdsad.datasets.transforms.loading import (
+    binarize_mask,
+    fit_mask_to_image,
+    load_pil_image,
+)
 
 IMG_SUFFIX = '.png'
 SRC_MASK_SUFFIX = '_pixels0.png'

@@ -57,13 +57,13 @@ def main() -> None:
     metrics = train_and_test(DEMO_CONFIG, student_dir, data_root)
 
     overlays = glob.glob(
-        osp.join(REPO_ROOT, student_dir, '**', 'overlays', '**', '*.png'),
+        osp.join(REPO_ROOT, student_dir, 'overlays', '**', '*.png'),
         recursive=True)
     print('\n' + '=' * 60)
     print('DNANet num4 on synthetic SIRST (test split, original size):')
     print('  ' + '  '.join(f'{k} {metrics[k]:.2f}' for k in METRIC_KEYS))
-    print(f'  {len(overlays)} overlays (input | ground truth | prediction) '
-          f'under {student_dir}/*/overlays')
+    print(f'  {len(overlays)} overlays (ground truth | prediction) '
+          f'under {student_dir}/overlays')
     print('=' * 60)
 
 

@@ -25,11 +25,12 @@ model = dict(
         type='DMFNet',
         channels=num16,
         num_blocks=(2, 2, 2, 2),
-        train_blur=dict(sigma_range=(0.0, 1.0)),
-        spatial_attention=None),
+        train_blur=dict(sigma_range=(0.0, 1.0))),
     decode_head=dict(
         type='DMFNetHead',
         channels_per_level=num16,
+        # The reference projects every scale to 3 channels, not c0.
+        projection_channels=3,
         loss_decode=dict(type='SoftIoULoss')),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))

@@ -1,8 +1,14 @@
 """Data transforms for infrared small target detection."""
 from .gaussian_blur import RandomGaussianBlur
-from .loading import (LoadBinaryAnnotations, LoadIRImageFromFile,
-                      binarize_mask, fit_mask_to_image, load_pil_image,
-                      pil_to_array, resize_mask_keep_targets)
+from .loading import (
+    LoadBinaryAnnotations,
+    LoadIRImageFromFile,
+    binarize_mask,
+    fit_mask_to_image,
+    load_pil_image,
+    pil_to_array,
+    resize_mask_keep_targets,
+)
 
 __all__ = [
     'LoadIRImageFromFile', 'LoadBinaryAnnotations', 'RandomGaussianBlur',

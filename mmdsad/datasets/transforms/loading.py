@@ -15,7 +15,7 @@ import mmengine.fileio as fileio
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 # PIL modes holding more than 8 bits per sample. Depending on the Pillow
 # version a 16-bit PNG opens as 'I;16' or as 32-bit 'I'.
@@ -57,10 +57,12 @@ def load_pil_image(path: str,
         img = Image.open(io.BytesIO(data))
         img.load()
     except Exception as err:  # PIL raises many types for corrupt files
-        raise OSError(f'cannot decode {kind} file {path} '
-                      f'({type(err).__name__}: {err}). The file is '
-                      'corrupt or not an image; re-export or remove it.'
-                      ) from err
+        # PIL's own message names an anonymous BytesIO, not the file.
+        reason = ('unrecognised image format' if isinstance(
+            err, UnidentifiedImageError) else f'{type(err).__name__}: {err}')
+        raise OSError(f'cannot decode {kind} file {path} ({reason}). The '
+                      'file is corrupt or not an image; re-export or '
+                      'remove it.') from err
     return img
 
 

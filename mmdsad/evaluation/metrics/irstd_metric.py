@@ -19,8 +19,16 @@ The per-image computations are plain numpy functions so that other metrics
 """
 import logging
 from numbers import Real
-from typing import (Any, Dict, List, Mapping, NamedTuple, Optional, Sequence,
-                    Tuple)
+from typing import (
+    Any,
+    Dict,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 import cv2
 import numpy as np

@@ -12,9 +12,9 @@ from typing import Optional, Sequence, Tuple
 
 import torch.nn.functional as F
 from mmengine.model import BaseModule
+from mmseg.registry import MODELS
 from torch import Tensor
 
-from mmseg.registry import MODELS
 from ..layers import make_res_cbam_stage
 
 NUM_STAGES = 5

@@ -23,10 +23,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModule
+from mmseg.registry import MODELS
 from torch import Tensor
 
-from mmseg.registry import MODELS
 from mmdsad.datasets.transforms.gaussian_blur import gaussian_kernel_size
+
 from ..layers import REAM, TCFM
 from ..layers.ream import REAM_NUM_GROUPS
 
@@ -197,8 +198,9 @@ class DMFNet(BaseModule):
     feature) and per-pixel on each encoder alone (bottom-up), and the TCFM
     outputs are exactly what the four decoder scales contribute to the
     prediction, so a small-target spatial prior acts at every scale. It
-    adds four light modules and leaves the encoders, REAM and decoder,
-    which distillation taps, unchanged.
+    adds four light modules (with learnable DSA 36 parameters and 16.4
+    MMACs at 256x256: +0.04 % at num16, +0.63 % at num4) and leaves the
+    encoders, REAM and decoder, which distillation taps, unchanged.
 
     Args:
         in_channels (int): Image channels. Defaults to 3.

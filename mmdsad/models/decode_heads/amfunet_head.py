@@ -4,9 +4,9 @@ from typing import Dict, List, Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmseg.registry import MODELS
 from torch import Tensor
 
-from mmseg.registry import MODELS
 from ..backbones.amfunet import NUM16_CHANNELS, NUM_STAGES, amfu_block_kwargs
 from ..layers import ResCBAMBlock
 from .irstd_head import IRSTDHead

@@ -8,9 +8,8 @@ the networks ("+DSA", Table 5) and weight the distillation loss (Eq. 12).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch import Tensor
-
 from mmseg.registry import MODELS
+from torch import Tensor
 
 BASE_SIZE = 3
 KERNEL_SIZE = 7

@@ -19,9 +19,8 @@ built, for reading the two side by side.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch import Tensor
-
 from mmseg.registry import MODELS
+from torch import Tensor
 
 # GroupNorm groups of the dilated stacks, hard-coded in the reference. The
 # stacks work at C/2 and C channels, so C/2 must be a multiple of 32.

@@ -17,9 +17,8 @@ from typing import Optional
 
 import torch.nn as nn
 import torch.nn.functional as F
-from torch import Tensor
-
 from mmseg.registry import MODELS
+from torch import Tensor
 
 TCFM_REDUCTION = 4
 # The reference's BatchNorm momentum. In PyTorch's convention it is the

@@ -5,10 +5,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmdsad.datasets.transforms import (LoadBinaryAnnotations,
-                                        LoadIRImageFromFile, binarize_mask,
-                                        pil_to_array,
-                                        resize_mask_keep_targets)
+from mmdsad.datasets.transforms import (
+    LoadBinaryAnnotations,
+    LoadIRImageFromFile,
+    binarize_mask,
+    pil_to_array,
+    resize_mask_keep_targets,
+)
 
 H, W = 6, 8
 

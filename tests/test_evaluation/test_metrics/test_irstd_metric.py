@@ -11,12 +11,14 @@ import pytest
 import torch
 from mmseg.registry import METRICS
 
-from mmdsad.evaluation.metrics.irstd_metric import (IRSTDMetric,
-                                                    binary_iou_counts,
-                                                    greedy_match,
-                                                    label_components,
-                                                    match_components,
-                                                    summarize_counts)
+from mmdsad.evaluation.metrics.irstd_metric import (
+    IRSTDMetric,
+    binary_iou_counts,
+    greedy_match,
+    label_components,
+    match_components,
+    summarize_counts,
+)
 
 # ---------------------------------------------------------------------------
 # Independent reference implementation (pure Python, no OpenCV).

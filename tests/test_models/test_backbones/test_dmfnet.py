@@ -4,8 +4,11 @@ import pytest
 import torch
 
 from mmdsad.models.backbones import DMFNet
-from mmdsad.models.backbones.dmfnet import (NUM4_CHANNELS, NUM16_CHANNELS,
-                                            gaussian_blur_per_sample)
+from mmdsad.models.backbones.dmfnet import (
+    NUM4_CHANNELS,
+    NUM16_CHANNELS,
+    gaussian_blur_per_sample,
+)
 from mmdsad.models.layers import DSA, TCFM
 
 ENCODER_1 = [f'layer_{k}' for k in range(4)]

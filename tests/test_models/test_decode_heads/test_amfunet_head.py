@@ -4,13 +4,13 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
 
 from mmdsad.models.backbones import AMFUNet
 from mmdsad.models.backbones.amfunet import NUM4_CHANNELS
 from mmdsad.models.decode_heads import AMFUNetHead
 from mmdsad.models.layers import DSA, ResCBAMBlock
-from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
 
 
 def features(size=32, batch=2):

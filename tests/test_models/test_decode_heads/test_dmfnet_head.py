@@ -1,11 +1,11 @@
 import torch
 import torch.nn.functional as F
 from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
 
 from mmdsad.models.backbones import DMFNet
 from mmdsad.models.backbones.dmfnet import NUM4_CHANNELS, NUM16_CHANNELS
 from mmdsad.models.decode_heads import DMFNetHead
-from mmseg.structures import SegDataSample
 
 
 def features(size=32, batch=2):
@@ -21,12 +21,16 @@ def test_single_output_at_full_size():
 
 
 def test_projections_match_reference_widths():
+    # Reference: Conv2d(inplanes[k], inplanes[0], 1) with inplanes[0] = 3.
     head = DMFNetHead(channels_per_level=NUM16_CHANNELS)
     widths = [(getattr(head, f'layer_f_{k}').in_channels,
                getattr(head, f'layer_f_{k}').out_channels) for k in range(5)]
-    assert widths == [(16, 16), (32, 16), (64, 16), (128, 16), (256, 16)]
-    assert head.final_layer.in_channels == 5 * 16
+    assert widths == [(16, 3), (32, 3), (64, 3), (128, 3), (256, 3)]
+    assert head.final_layer.in_channels == 5 * 3
     assert head.final_layer.out_channels == 1
+    wide = DMFNetHead(
+        channels_per_level=NUM16_CHANNELS, projection_channels=16)
+    assert wide.final_layer.in_channels == 5 * 16
 
 
 def test_upsamples_then_projects():

@@ -4,10 +4,10 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from mmseg.registry import MODELS
 
 from mmdsad.models.layers import DSA
 from mmdsad.models.layers.dsa import KERNEL_SIZE
-from mmseg.registry import MODELS
 
 SIZE = 64
 AMPLITUDE = 0.5

@@ -1,8 +1,8 @@
 import pytest
 import torch
+from mmseg.registry import MODELS
 
 from mmdsad.models.layers import REAM
-from mmseg.registry import MODELS
 
 
 def test_keeps_shape_and_is_registered():

@@ -1,10 +1,10 @@
 import pytest
 import torch
 import torch.nn as nn
+from mmseg.registry import MODELS
 
 from mmdsad.models.layers import TCFM
 from mmdsad.models.layers.tcfm import SingleSampleSafeBatchNorm2d
-from mmseg.registry import MODELS
 
 
 def test_fuses_three_inputs_and_is_registered():

@@ -1,0 +1,119 @@
+"""Checks that stop a distillation run before its first iteration.
+
+MMRazor builds a distillation even when its teacher checkpoint belongs to
+another network (mmengine loads non-strictly and only logs the mismatch) and
+fails on a misspelt recorder with a bare assertion. A user would lose a run,
+or distil from a half-random teacher. ``tools/train.py`` calls
+:func:`check_distillation` first, which explains each problem and its fix.
+"""
+import difflib
+from typing import Dict, Iterable, List
+
+import torch.nn as nn
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+
+from mmseg.registry import MODELS
+from .checkpoint import load_checkpoint_file
+
+MODULE_RECORDERS = ('ModuleOutputs', 'ModuleInputs')
+NUM_SUGGESTIONS = 5
+NUM_LISTED = 5
+
+
+class DistillConfigError(ValueError):
+    """A distillation config that cannot run as written."""
+
+
+def is_distillation(cfg: Config) -> bool:
+    """Whether ``cfg.model`` is an MMRazor distillation with a teacher."""
+    model = cfg.get('model', {})
+    return 'teacher' in model and 'architecture' in model
+
+
+def closest_names(name: str, candidates: Iterable[str]) -> List[str]:
+    """Module names that look most like ``name``."""
+    return difflib.get_close_matches(
+        name, list(candidates), n=NUM_SUGGESTIONS, cutoff=0.3)
+
+
+def check_recorders(model: nn.Module, recorders: Dict, side: str) -> None:
+    """Every module recorder must name a module of ``model``.
+
+    Args:
+        model (nn.Module): The student or the teacher.
+        recorders (dict): Recorder configs by name.
+        side (str): 'student' or 'teacher', for the message.
+
+    Raises:
+        DistillConfigError: A recorder's source is not a module name.
+    """
+    names = [name for name, _ in model.named_modules() if name]
+    for recorder_name, recorder in (recorders or {}).items():
+        if recorder.get('type') not in MODULE_RECORDERS:
+            continue
+        source = recorder['source']
+        if source not in names:
+            raise DistillConfigError(
+                f'{side} recorder {recorder_name!r} records module '
+                f'{source!r}, which the {side} does not have. Closest '
+                f'module names: {closest_names(source, names)}. Fix '
+                f'model.distiller.{side}_recorders.{recorder_name}.source.')
+
+
+def check_teacher_checkpoint(teacher: nn.Module, filename: str) -> None:
+    """The checkpoint must hold exactly the teacher's weights.
+
+    Args:
+        teacher (nn.Module): The teacher built from the config.
+        filename (str): ``model.teacher_ckpt``.
+
+    Raises:
+        DistillConfigError: No checkpoint is set.
+        FileNotFoundError: The file does not exist.
+        UnsafeCheckpointError: It is not weights-only (see
+            :mod:`mmdsad.utils.checkpoint`).
+        DistillConfigError: Its keys or shapes differ from the teacher's
+            (another network or another width).
+    """
+    if not filename:
+        raise DistillConfigError(
+            'model.teacher_ckpt is not set: distillation needs a trained '
+            'teacher. Train it with the teacher config, convert it with '
+            'tools/model_converters/to_weights_only.py and pass '
+            '--cfg-options model.teacher_ckpt=<file>.')
+    checkpoint = load_checkpoint_file(filename, map_location='cpu')
+    state = checkpoint.get('state_dict', checkpoint)
+    state = {k.removeprefix('module.'): v for k, v in state.items()}
+    expected = teacher.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = [
+        f'{key}: checkpoint {tuple(state[key].shape)} vs teacher '
+        f'{tuple(expected[key].shape)}' for key in expected
+        if key in state and state[key].shape != expected[key].shape
+    ]
+    if missing or unexpected or mismatched:
+        raise DistillConfigError(
+            f'teacher checkpoint {filename} does not match the teacher '
+            f'config (another network or width?): {len(missing)} missing '
+            f'keys {missing[:NUM_LISTED]}, {len(unexpected)} unexpected '
+            f'keys {unexpected[:NUM_LISTED]}, {len(mismatched)} shape '
+            f'mismatches {mismatched[:NUM_LISTED]}. Use the checkpoint of '
+            'a teacher trained with the config in model.teacher.')
+
+
+def check_distillation(cfg: Config) -> None:
+    """Validate the teacher checkpoint and the recorders of ``cfg.model``.
+
+    Args:
+        cfg (Config): A config whose model is an MMRazor distillation.
+    """
+    model_cfg = cfg.model
+    init_default_scope('mmseg')
+    student = MODELS.build(ConfigDict(model_cfg.architecture))
+    teacher = MODELS.build(ConfigDict(model_cfg.teacher))
+    distiller = model_cfg.get('distiller', {})
+    check_recorders(student, distiller.get('student_recorders'), 'student')
+    check_recorders(teacher, distiller.get('teacher_recorders'), 'teacher')
+    check_teacher_checkpoint(teacher, model_cfg.get('teacher_ckpt'))
