@@ -81,9 +81,9 @@ def test_resume_continues_from_own_work_dir(repo_root, trained_run):
 def test_test_refuses_full_checkpoint_from_elsewhere(repo_root, trained_run,
                                                      tmp_path):
     data_root, work_dir = trained_run
+    checkpoint = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')))[-1]
     result = subprocess.run([
-        sys.executable, 'tools/test.py', CONFIG,
-        osp.join(work_dir, 'iter_2.pth'), '--work-dir',
+        sys.executable, 'tools/test.py', CONFIG, checkpoint, '--work-dir',
         str(tmp_path / 'other'), '--data-root', data_root, '--cfg-options',
         *SHORT_RUN
     ],

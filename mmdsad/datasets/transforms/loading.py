@@ -314,10 +314,11 @@ class LoadBinaryAnnotations(BaseTransform):
     Whatever the mask holds (0/255 L, 0/1, 1-bit, palette), any nonzero
     value is target (see :func:`binarize_mask`), so 255 never reaches
     mmseg's ``ignore_index`` and the map has exactly the two classes
-    background = 0 and target = 1. ``reduce_zero_label`` and ``label_map``
-    of the data info are not applied: they do not make sense for a map that
-    is binary by construction. An all-zero mask is valid (a frame without
-    targets).
+    background = 0 and target = 1. A data info asking for
+    ``reduce_zero_label`` or a ``label_map`` (changed classes) is refused:
+    on a map that is binary by construction they would turn all background
+    or all targets into ignored pixels. An all-zero mask is valid (a frame
+    without targets).
 
     If the mask size differs from the original image size
     (``results['ori_shape']``, else ``img_shape``), the mask is resized to
@@ -355,6 +356,12 @@ class LoadBinaryAnnotations(BaseTransform):
             dict: ``results`` with ``gt_seg_map`` added to ``seg_fields``.
         """
         path = results['seg_map_path']
+        if results.get('reduce_zero_label') or results.get('label_map'):
+            raise ValueError(
+                'LoadBinaryAnnotations produces 0/1 masks and cannot apply '
+                '`reduce_zero_label` or a `label_map`; build the dataset '
+                "with reduce_zero_label=False and classes ('background', "
+                "'target').")
         mask = binarize_mask(load_pil_image(path, self.backend_args, 'mask'))
         image_hw = results.get('ori_shape', results.get('img_shape'))
         if image_hw is not None:

@@ -299,3 +299,13 @@ def test_mask_errors_name_the_file(tmp_path):
     garbage.write_bytes(b'\x89PNG garbage')
     with pytest.raises(OSError, match='bad_mask.png'):
         _mask_results(garbage)
+
+
+@pytest.mark.parametrize('extra', [dict(reduce_zero_label=True),
+                                   dict(label_map={0: 255, 1: 0})])
+def test_label_remapping_is_refused(tmp_path, extra):
+    path = _save(Image.fromarray(_target() * 255), tmp_path / 'm.png')
+    with pytest.raises(ValueError, match='reduce_zero_label'):
+        _mask_results(path, **extra)
+    # The values a SIRSTDataset puts in every data info are accepted.
+    _mask_results(path, reduce_zero_label=False, label_map=None)
