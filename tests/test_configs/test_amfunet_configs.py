@@ -69,10 +69,13 @@ def attention_calls(cfg):
     init_default_scope('mmseg')
     model = MODELS.build(cfg.model).eval()
     pixels = []
+
+    def record(module, inputs, output):
+        pixels.append(output.shape[-2] * output.shape[-1])
+
     for block in model.modules():
         if isinstance(block, ResCBAMBlock):
-            block.register_forward_hook(lambda module, inputs, out: pixels.
-                                        append(out.shape[-2] * out.shape[-1]))
+            block.register_forward_hook(record)
     with torch.no_grad():
         model(torch.rand(1, 3, 256, 256), mode='tensor')
     return pixels

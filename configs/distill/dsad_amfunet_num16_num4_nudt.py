@@ -1,0 +1,4 @@
+_base_ = [
+    '../_base_/distill/dsad_amfunet.py', '../_base_/datasets/nudt_sirst.py'
+]
+model = dict(teacher_ckpt='checkpoints/amfunet_num16_nudt.pth')

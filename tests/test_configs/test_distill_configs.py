@@ -1,0 +1,94 @@
+"""DSAD distillation configs: what MMRazor builds from them, and how it
+trains."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+from mmrazor.registry import MODELS
+from mmseg.structures import SegDataSample
+
+
+def distill_configs(repo_root):
+    return sorted(glob.glob(osp.join(repo_root, 'configs/distill/*.py')))
+
+
+def build_algorithm(cfg):
+    init_default_scope('mmrazor')
+    model_cfg = ConfigDict(cfg.model)
+    model_cfg.teacher_ckpt = None
+    return MODELS.build(model_cfg)
+
+
+def batch(size=32, num=2):
+    inputs, samples = [], []
+    for _ in range(num):
+        inputs.append(torch.randint(0, 255, (3, size, size),
+                                    dtype=torch.uint8))
+        mask = torch.zeros(1, size, size, dtype=torch.long)
+        mask[0, 10:13, 14:17] = 1
+        sample = SegDataSample(
+            metainfo=dict(img_shape=(size, size), ori_shape=(size, size)))
+        sample.gt_sem_seg = PixelData(data=mask)
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def test_every_distill_config_follows_the_paper_recipe(repo_root):
+    paths = distill_configs(repo_root)
+    assert paths, 'no distillation configs'
+    for path in paths:
+        cfg = Config.fromfile(path)
+        assert cfg.model.type == 'SingleTeacherDistill', path
+        assert cfg.model._scope_ == 'mmrazor'
+        assert cfg.model.architecture._scope_ == 'mmseg'
+        assert cfg.model.teacher._scope_ == 'mmseg'
+        assert not cfg.model.teacher_trainable and cfg.model.teacher_norm_eval
+        assert cfg.optim_wrapper.optimizer == dict(type='Adagrad', lr=0.05)
+        assert cfg.param_scheduler[0].type == 'CosineAnnealingLR'
+        assert cfg.train_dataloader.batch_size == 16
+        assert cfg.val_cfg.type == 'mmrazor.SingleTeacherDistillValLoop'
+        losses = cfg.model.distiller.distill_losses
+        assert losses and all(
+            loss.type == 'PWMSELoss' and loss.loss_weight == 2.0
+            for loss in losses.values()), path
+
+
+@pytest.mark.parametrize('name', [
+    f'dsad_{net}_num16_num4_nudt.py' for net in ('dnanet', 'amfunet', 'dmfnet')
+])
+def test_gradients_reach_student_and_connectors_not_teacher(repo_root, name):
+    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+    algorithm = build_algorithm(cfg)
+    algorithm.train()
+    data = algorithm.data_preprocessor(batch(), training=True)
+    losses = algorithm(**data, mode='loss')
+    distill_keys = [k for k in losses if k.startswith('distill.')]
+    assert len(distill_keys) == len(cfg.model.distiller.distill_losses)
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    student_grads = [
+        p.grad for p in algorithm.architecture.parameters() if p.requires_grad
+    ]
+    assert any(g is not None and g.abs().sum() > 0 for g in student_grads)
+    connectors = algorithm.distiller.connectors
+    align = [p for n, p in connectors.named_parameters() if 'align' in n]
+    assert align and all(p.grad is not None for p in align)
+    assert all(p.grad is None for p in algorithm.teacher.parameters())
+    assert all(not p.requires_grad for p in algorithm.teacher.parameters())
+
+
+def test_teacher_norm_stays_in_eval(repo_root):
+    cfg = Config.fromfile(
+        osp.join(repo_root, 'configs/distill/dsad_dnanet_num16_num4_nudt.py'))
+    algorithm = build_algorithm(cfg)
+    algorithm.train()
+    teacher_bn = [
+        m for m in algorithm.teacher.modules()
+        if isinstance(m, torch.nn.BatchNorm2d)
+    ]
+    assert teacher_bn and not any(m.training for m in teacher_bn)
+    assert algorithm.architecture.training
