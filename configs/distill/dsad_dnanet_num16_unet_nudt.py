@@ -3,14 +3,12 @@
 # taught by the DNANet num16 teacher. Any mmseg segmentor can be the
 # student this way: name its layers in student_recorders and set the
 # connectors' input widths.
-_base_ = [
-    '../_base_/distill/dsad_dnanet.py', '../_base_/datasets/nudt_sirst.py'
-]
+_base_ = './dsad_dnanet_num16_num4_nudt.py'
 unet_width = 8
 student = dict(
     _scope_='mmseg',
     type='EncoderDecoder',
-    data_preprocessor=_base_.data_preprocessor,
+    data_preprocessor=_base_.student.data_preprocessor,
     backbone=dict(
         type='UNet', in_channels=3, base_channels=unet_width, num_stages=5),
     decode_head=dict(
@@ -30,7 +28,6 @@ student = dict(
     test_cfg=dict(mode='whole'))
 model = dict(
     architecture=dict(_delete_=True, **student),
-    teacher_ckpt='checkpoints/dnanet_num16_nudt.pth',
     distiller=dict(
         student_recorders=dict(
             # UNet's deepest encoder stage (1/16 size, 16 x width channels)

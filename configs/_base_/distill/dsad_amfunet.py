@@ -4,10 +4,7 @@
 # - decoder: decode_head.fuse1d (full-resolution decoder stage hd1).
 # The paper does not list its layers; docs/results.md records the
 # measurement behind this default.
-_base_ = [
-    '../models/amfunet_num4.py', '../schedules/adagrad_cosine_1500e.py',
-    '../default_runtime.py', './dsad.py'
-]
+_base_ = ['../models/amfunet_num4.py', './dsad.py']
 num16 = (16, 32, 64, 128, 256)
 # Train the teacher with configs/amfunet/amfunet_num16_<data>.py, convert its
 # checkpoint with tools/model_converters/to_weights_only.py, and point here
@@ -53,6 +50,3 @@ model = dict(
                 _base_.student_align,
                 in_channel=20,
                 out_channel=80))))
-# Validation reports the student (plain keys, so save_best='IoU' keeps the
-# best student) and then the teacher ('teacher.' keys).
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

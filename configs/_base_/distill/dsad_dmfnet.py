@@ -4,10 +4,7 @@
 # - decoder: backbone.layer_0_1 (the last full-resolution decoder stage).
 # The paper does not list its layers; docs/results.md records the
 # measurement behind this default.
-_base_ = [
-    '../models/dmfnet_num4.py', '../schedules/adagrad_cosine_1500e.py',
-    '../default_runtime.py', './dsad.py'
-]
+_base_ = ['../models/dmfnet_num4.py', './dsad.py']
 num16 = (16, 32, 64, 128, 256)
 # Train the teacher with configs/dmfnet/dmfnet_num16_<data>.py, convert its
 # checkpoint with tools/model_converters/to_weights_only.py, and point here
@@ -56,6 +53,3 @@ model = dict(
                 _base_.student_align,
                 in_channel=4,
                 out_channel=16))))
-# Validation reports the student (plain keys, so save_best='IoU' keeps the
-# best student) and then the teacher ('teacher.' keys).
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -1,0 +1,138 @@
+"""Time one DSAD training iteration against one plain student iteration.
+
+Both run ``train_step`` (forward, backward, Adagrad step) on the same
+synthetic batch in the same process, so the ratio compares like with like
+on this machine. The distillation step is then broken down: the frozen
+teacher's forward, the DSA weight maps, and the rest (student, connectors,
+PWMSE, backward). No test asserts on these figures; record them in
+docs/results.md with the machine they came from.
+
+Example:
+    python tools/analysis_tools/benchmark_distill.py \
+        configs/distill/dsad_dnanet_num16_num4_nudt.py --batch-size 4
+"""
+import argparse
+import platform
+import time
+from typing import Callable
+
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+from mmrazor.registry import MODELS as RAZOR_MODELS
+from mmseg.registry import MODELS as SEG_MODELS
+from mmseg.structures import SegDataSample
+
+import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='a distillation config')
+    parser.add_argument('--batch-size', type=int, default=4)
+    parser.add_argument('--size', type=int, default=256, help='crop size')
+    parser.add_argument('--iters', type=int, default=5)
+    parser.add_argument('--warmup', type=int, default=2)
+    return parser.parse_args()
+
+
+def synthetic_batch(batch_size: int, size: int) -> dict:
+    """Random images with one 3x3 target each, as the dataloader packs."""
+    generator = torch.Generator().manual_seed(0)
+    inputs, samples = [], []
+    for _ in range(batch_size):
+        inputs.append(
+            torch.randint(
+                0, 256, (3, size, size), dtype=torch.uint8,
+                generator=generator))
+        mask = torch.zeros(1, size, size, dtype=torch.long)
+        mask[0, size // 2:size // 2 + 3, size // 3:size // 3 + 3] = 1
+        sample = SegDataSample(
+            metainfo=dict(img_shape=(size, size), ori_shape=(size, size)))
+        sample.gt_sem_seg = PixelData(data=mask)
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def seconds_per_call(fn: Callable, iters: int, warmup: int) -> float:
+    """Mean wall time of ``fn()`` after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    start = time.perf_counter()
+    for _ in range(iters):
+        fn()
+    return (time.perf_counter() - start) / iters
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    model_cfg = ConfigDict(cfg.model)
+    model_cfg.teacher_ckpt = None  # timing only: random teacher weights
+    init_default_scope('mmrazor')
+    algorithm = RAZOR_MODELS.build(model_cfg)
+    init_default_scope('mmseg')
+    student = SEG_MODELS.build(ConfigDict(cfg.model.architecture))
+    algorithm.train()
+    student.train()
+
+    def optimiser(model):
+        return OptimWrapper(torch.optim.Adagrad(model.parameters(), lr=0.05))
+
+    data = synthetic_batch(args.batch_size, args.size)
+    algorithm_optim, student_optim = optimiser(algorithm), optimiser(student)
+    plain = seconds_per_call(lambda: student.train_step(data, student_optim),
+                             args.iters, args.warmup)
+    distill = seconds_per_call(
+        lambda: algorithm.train_step(data, algorithm_optim), args.iters,
+        args.warmup)
+
+    inputs = algorithm.data_preprocessor(data, training=True)['inputs']
+    with torch.no_grad():
+        teacher = seconds_per_call(
+            lambda: algorithm.teacher(inputs, mode='tensor'), args.iters,
+            args.warmup)
+        features = {}
+        hooks = [
+            module.register_forward_hook(
+                lambda m, i, o, name=name: features.__setitem__(name, o))
+            for name, module in algorithm.teacher.named_modules()
+            if name in {
+                r.source
+                for r in cfg.model.distiller.teacher_recorders.values()
+            }
+        ]
+        algorithm.teacher(inputs, mode='tensor')
+        for hook in hooks:
+            hook.remove()
+        weight_connectors = [
+            c for n, c in algorithm.distiller.connectors.items()
+            if n.endswith('_weight')
+        ]
+        weights = seconds_per_call(
+            lambda: [
+                c(f) for c, f in zip(weight_connectors, features.values())
+            ], args.iters, args.warmup)
+
+    print(f'machine: {platform.processor() or platform.machine()}, '
+          f'{torch.get_num_threads()} torch threads, '
+          f'torch {torch.__version__}')
+    print(f'config: {args.config}')
+    print(f'batch: {args.batch_size} x 3 x {args.size} x {args.size}, '
+          f'{args.iters} timed iterations after {args.warmup} warm-up')
+    print(f'plain student iteration : {plain:8.3f} s')
+    print(f'DSAD iteration          : {distill:8.3f} s '
+          f'({distill / plain:.2f}x the plain student)')
+    print(f'  teacher forward       : {teacher:8.3f} s '
+          f'({teacher / distill:.0%} of the DSAD iteration)')
+    print(f'  DSA weight maps       : {weights:8.3f} s '
+          f'({weights / distill:.0%})')
+    rest = distill - teacher - weights
+    print(f'  student, connectors, PWMSE, backward, step: {rest:8.3f} s '
+          f'({rest / distill:.0%})')
+
+
+if __name__ == '__main__':
+    main()
