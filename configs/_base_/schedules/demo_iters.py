@@ -25,7 +25,11 @@ default_hooks = dict(
         type='CheckpointHook',
         by_epoch=False,
         interval=max_iters,
-        max_keep_ckpts=1),
+        max_keep_ckpts=1,
+        save_best='IoU',
+        rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
 log_processor = dict(by_epoch=False)
+# Same seed every run, so the demo's figures are reproducible.
+randomness = dict(seed=0)

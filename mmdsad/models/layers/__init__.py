@@ -1,5 +1,9 @@
-from .cbam import (ChannelAttention, ResCBAMBlock, SpatialAttention,
-                   make_res_cbam_stage)
+from .cbam import (
+                   ChannelAttention,
+                   ResCBAMBlock,
+                   SpatialAttention,
+                   make_res_cbam_stage,
+)
 from .dsa import DSA
 from .ream import REAM
 from .tcfm import TCFM

@@ -88,7 +88,9 @@ class DSA(nn.Module):
     ``C_i = (F * P_i)^2``: along each axis, the squared (weighted) second
     difference, rays on both sides against twice the centre. A small blob
     is brighter than its surroundings along every axis, so all four are
-    large; along an edge or a thin line one axis has no contrast.
+    large; along an edge or a thin line one axis has no contrast. The
+    square makes the sign irrelevant: a blob darker than its surroundings
+    counts as well.
 
     Eqs. 6-7: the minimum over the four contrasts ("bucket effect") keeps
     only what contrasts in every direction; ``M = sigmoid(min_i C_i)``.
@@ -108,8 +110,8 @@ class DSA(nn.Module):
     dilation 1, 2 and 3, so ``F * P`` is computed as three dilated 3x3
     convolutions with the four pairs as output channels (the centre tap in
     the dilation-1 part only): 108 multiply-accumulates per pixel against
-    98 for CBAM's 7x7 spatial attention, and exactly the dense 7x7 result.
-    Borders are zero-padded as in CBAM.
+    98 for CBAM's 7x7 spatial attention (18 for AMFU-Net's 3x3), and
+    exactly the dense 7x7 result. Borders are zero-padded as in CBAM.
 
     Args:
         base_kernel (str): Initial (or fixed) W_base: 'ones' or 'gaussian'

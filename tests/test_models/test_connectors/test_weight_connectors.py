@@ -24,7 +24,7 @@ def blob_features(size=32, channels=8):
     'DSAWeightConnector', 'UniformWeightConnector', 'CBAMWeightConnector'
 ])
 def test_built_from_mmrazor_registry_parameter_free(name):
-    connector = MODELS.build(dict(type=name))
+    connector = MODELS.build(dict(type=name, _scope_='mmrazor'))
     weights = connector(torch.randn(2, 8, 16, 16, requires_grad=True))
     assert weights.shape == (2, 1, 16, 16)
     assert not weights.requires_grad
