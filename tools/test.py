@@ -14,12 +14,13 @@ import json
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+import torch
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.utils import trust_checkpoint_dir
-from mmdsad.utils.cli import resolve_work_dir, set_data_root
+from mmdsad.utils.cli import add_config_arguments, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -27,12 +28,6 @@ def parse_args() -> argparse.Namespace:
         description='Test (and evaluate) a segmentor')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument(
-        '--work-dir',
-        help='directory for the evaluation logs; checkpoints inside it are '
-        'trusted as the run\'s own')
-    parser.add_argument(
-        '--data-root', help='dataset root for every dataloader')
     parser.add_argument(
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
@@ -44,17 +39,7 @@ def parse_args() -> argparse.Namespace:
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
         '--metrics-out', help='write the metrics to this JSON file')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_config_arguments(parser)
     return parser.parse_args()
 
 
@@ -77,13 +62,11 @@ def enable_visualization(cfg: Config, args: argparse.Namespace,
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.data_root is not None:
-        set_data_root(cfg, args.data_root)
-    work_dir = resolve_work_dir(cfg, args.config, args.work_dir)
+    # Denormal floats (tiny trained weights and activations) make x86 CPU
+    # arithmetic many times slower; flushing them to zero is harmless here.
+    torch.set_flush_denormal(True)
+    cfg = load_config(args)
+    work_dir = cfg.work_dir
     trust_checkpoint_dir(osp.abspath(work_dir))
     cfg.load_from = args.checkpoint
 

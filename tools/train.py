@@ -8,24 +8,19 @@ import argparse
 import logging
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+import torch
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.utils import trust_checkpoint_dir
-from mmdsad.utils.cli import resolve_work_dir, set_data_root
+from mmdsad.utils.cli import add_config_arguments, load_config
 from mmdsad.utils.distill_checks import check_distillation, is_distillation
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a segmentor')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
-    parser.add_argument(
-        '--data-root',
-        help='dataset root (images/, masks/, split files) for every '
-        'dataloader of the config')
     parser.add_argument(
         '--resume',
         action='store_true',
@@ -36,30 +31,16 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         default=False,
         help='enable automatic-mixed-precision training')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value (e.g. '
-        'train_cfg.max_epochs=10 train_dataloader.batch_size=4)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_config_arguments(parser)
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.data_root is not None:
-        set_data_root(cfg, args.data_root)
-    work_dir = resolve_work_dir(cfg, args.config, args.work_dir)
+    # Denormal floats (from shrinking weights and gradients) make x86 CPU
+    # arithmetic many times slower; flushing them to zero is harmless here.
+    torch.set_flush_denormal(True)
+    cfg = load_config(args)
 
     if args.amp:
         optim_wrapper = cfg.optim_wrapper.type
@@ -79,7 +60,7 @@ def main() -> None:
         cfg.resume = True
         # The run's own checkpoints hold optimizer and message-hub state that
         # weights-only loading refuses; they are the trusted case.
-        trust_checkpoint_dir(osp.abspath(work_dir))
+        trust_checkpoint_dir(osp.abspath(cfg.work_dir))
 
     if is_distillation(cfg):
         check_distillation(cfg)

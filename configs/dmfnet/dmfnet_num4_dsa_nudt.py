@@ -1,6 +1,6 @@
 # DMF-num4 + DSA (DSAD Table 5): DSA re-weights every TCFM output
-# spatially (see DMFNet's docstring): +36 parameters, +16.4 MMACs
-# (+0.63 %) at 256x256.
+# spatially (see DMFNet's docstring): +36 parameters, +4.27 MMACs
+# (+0.164 %) at 256x256.
 _base_ = './dmfnet_num4_nudt.py'
 model = dict(
     backbone=dict(spatial_attention=dict(type='DSA', learnable=True)))

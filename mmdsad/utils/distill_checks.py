@@ -12,8 +12,8 @@ from typing import Dict, Iterable, List
 import torch.nn as nn
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
-
 from mmseg.registry import MODELS
+
 from .checkpoint import load_checkpoint_file
 
 MODULE_RECORDERS = ('ModuleOutputs', 'ModuleInputs')

@@ -11,7 +11,6 @@ from mmdsad.models.layers import DSA, ResCBAMBlock
 
 # Table 5: params +0.01 M at most, FLOPs equal or lower.
 DSA_PARAMS_DELTA = 0.02e6
-DSA_FLOPS_TOLERANCE = 0.01
 LEARNABLE_BASE_WEIGHTS = 9
 CBAM_SA_WEIGHTS = 2 * 7 * 7
 
@@ -41,5 +40,6 @@ def test_dsa_keeps_size(repo_root, width):
     dsa = count_complexity(
         load(repo_root, f'configs/dnanet/dnanet_{width}_dsa_nudt.py'))
     assert abs(dsa['params'] - plain['params']) <= DSA_PARAMS_DELTA
-    assert abs(dsa['flops'] - plain['flops']) / plain['flops'] < (
-        DSA_FLOPS_TOLERANCE), (plain, dsa)
+    # DSA (about 28 MACs/pixel) replaces CBAM's 7x7 spatial attention (98):
+    # equal or lower, as in Table 5, so within the 1 % allowed elsewhere.
+    assert dsa['flops'] <= plain['flops'], (plain, dsa)

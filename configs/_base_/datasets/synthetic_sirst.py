@@ -19,10 +19,13 @@ train_pipeline = [
     dict(type='RandomGaussianBlur', prob=0.5, sigma_range=(0.0, 1.0)),
     dict(type='PackSegInputs'),
 ]
+# The demo's schedule counts iterations: an infinite sampler avoids
+# mmengine's pause at every epoch boundary of a small set.
 train_dataloader = dict(
     batch_size=8,
     num_workers=0,
     persistent_workers=False,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
     num_workers=0,

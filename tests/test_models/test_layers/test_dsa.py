@@ -4,10 +4,11 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from mmengine.analysis import FlopAnalyzer
 from mmseg.registry import MODELS
 
 from mmdsad.models.layers import DSA
-from mmdsad.models.layers.dsa import KERNEL_SIZE
+from mmdsad.models.layers.dsa import KERNEL_SIZE, RAY_LENGTH
 
 SIZE = 64
 AMPLITUDE = 0.5
@@ -19,6 +20,11 @@ TARGET_MIN = 0.95
 CLUTTER_MAX = 0.52
 # Keep clear of the zero-padded border and of the blob.
 MARGIN = 5
+# Counted MACs: 7 taps for each of the four pairs per pixel; the diagonal
+# conv1d also runs over RAY_LENGTH zero columns per row for its two pairs;
+# FlopAnalyzer counts 4 per bilinearly interpolated base-kernel value.
+TAPS = KERNEL_SIZE
+KERNEL_EXPANSION = 4 * KERNEL_SIZE * KERNEL_SIZE
 
 
 def coords():
@@ -101,20 +107,29 @@ def test_kernels_are_zero_sum_with_the_paper_layout():
     assert (kernels[0] != 0).sum().item() == 4
 
 
-def test_dilated_convolutions_equal_dense_eight_directions():
-    torch.manual_seed(0)
-    dsa = DSA(base_kernel='gaussian', learnable=True)
-    with torch.no_grad():
-        dsa.base_kernel.add_(torch.rand(3, 3))
-    x = torch.randn(2, 5, 19, 23)
-    # Eq. 2 as written: a two-channel F_cat and kernels equal on both.
+def dense_contrasts(dsa, x):
+    """Eqs. 2-5 as written: a two-channel F_cat, eight dense 7x7 kernels."""
     f_cat = torch.cat(
         [x.mean(dim=1, keepdim=True),
          x.amax(dim=1, keepdim=True)], dim=1)
-    kernels = dsa.directional_kernels()
+    kernels = dsa.directional_kernels().to(x.dtype)
     responses = F.conv2d(
         f_cat, kernels[:, None].expand(-1, 2, -1, -1), padding=3)
-    dense = (responses[:, :4] - responses[:, 4:])**2
+    return (responses[:, :4] - responses[:, 4:])**2
+
+
+def perturbed_dsa(dtype=torch.float32):
+    torch.manual_seed(0)
+    dsa = DSA(base_kernel='gaussian', learnable=True).to(dtype)
+    with torch.no_grad():
+        dsa.base_kernel.add_(torch.rand(3, 3, dtype=dtype))
+    return dsa
+
+
+def test_line_convolutions_equal_dense_eight_directions():
+    dsa = perturbed_dsa()
+    x = torch.randn(2, 5, 19, 23)
+    dense = dense_contrasts(dsa, x)
     with torch.no_grad():
         torch.testing.assert_close(
             dsa.contrasts(x), dense, rtol=1e-4, atol=1e-4)
@@ -122,11 +137,53 @@ def test_dilated_convolutions_equal_dense_eight_directions():
             dsa(x), torch.sigmoid(dense.amin(dim=1, keepdim=True)))
 
 
+# Non-square maps, maps narrower than the 7x7 kernel, single rows/columns.
+@pytest.mark.parametrize('shape', [(2, 5, 19, 23), (1, 3, 23, 8),
+                                   (2, 4, 2, 3), (1, 2, 1, 9), (3, 1, 9, 1),
+                                   (1, 3, 1, 1)])
+def test_exactly_dense_in_float64(shape):
+    dsa = perturbed_dsa(torch.float64)
+    x = torch.randn(*shape, dtype=torch.float64)
+    with torch.no_grad():
+        contrasts = dsa.contrasts(x)
+        dense = dense_contrasts(dsa, x)
+    assert contrasts.dtype == torch.float64
+    torch.testing.assert_close(contrasts, dense, rtol=1e-10, atol=1e-10)
+
+
+def test_gradient_equals_dense_gradient():
+    x = 0.1 * torch.randn(2, 3, 13, 17, dtype=torch.float64)
+    grads = []
+    for contrasts in (DSA.contrasts, dense_contrasts):
+        dsa = perturbed_dsa(torch.float64)
+        torch.sigmoid(contrasts(dsa, x).amin(dim=1)).sum().backward()
+        grads.append(dsa.base_kernel.grad)
+    torch.testing.assert_close(grads[0], grads[1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize('size', [(256, 256), (16, 16), (19, 23)])
+def test_counted_cost_is_seven_taps_per_pair(size):
+    height, width = size
+    analyzer = FlopAnalyzer(DSA(learnable=True), torch.rand(1, 4, *size))
+    analyzer.unsupported_ops_warnings(False)
+    counts = analyzer.by_operator()
+    assert counts['conv'] == (4 * TAPS * height * width +
+                              2 * TAPS * RAY_LENGTH * height)
+    assert analyzer.total() == counts['conv'] + KERNEL_EXPANSION
+
+
 def test_output_shape_and_range():
     x = torch.randn(3, 6, 17, 9) * 10
     out = DSA()(x)
     assert out.shape == (3, 1, 17, 9)
     assert ((out >= 0.5) & (out <= 1)).all()
+
+
+def test_keeps_the_input_dtype():
+    x = torch.randn(2, 3, 11, 7)
+    for dtype in (torch.float64, torch.bfloat16):
+        with torch.no_grad():
+            assert DSA(learnable=True)(x.to(dtype)).dtype == dtype
 
 
 def test_deterministic():
