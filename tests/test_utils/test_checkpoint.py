@@ -5,8 +5,11 @@ import pytest
 import torch
 from mmengine.runner import load_checkpoint
 
-from mmdsad.utils import (UnsafeCheckpointError, load_checkpoint_file,
-                          trust_checkpoint_dir)
+from mmdsad.utils import (
+    UnsafeCheckpointError,
+    load_checkpoint_file,
+    trust_checkpoint_dir,
+)
 
 
 class Unpicklable:

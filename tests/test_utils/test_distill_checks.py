@@ -5,12 +5,15 @@ import pytest
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
 
 from mmdsad.utils import UnsafeCheckpointError
-from mmdsad.utils.distill_checks import (DistillConfigError,
-                                         check_distillation, is_distillation)
+from mmdsad.utils.distill_checks import (
+    DistillConfigError,
+    check_distillation,
+    is_distillation,
+)
 from mmdsad.utils.weights_only import save_weights_only
-from mmseg.registry import MODELS
 
 CONFIG = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
 

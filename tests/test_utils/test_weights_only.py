@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from mmdsad.utils.weights_only import (convert_to_weights_only,
-                                       plain_metadata, save_weights_only)
+from mmdsad.utils.weights_only import (
+    convert_to_weights_only,
+    plain_metadata,
+    save_weights_only,
+)
 
 
 class Opaque:

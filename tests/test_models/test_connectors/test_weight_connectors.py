@@ -1,12 +1,14 @@
 """The three spatial-weight variants of DSAD's ablation (Table 4)."""
 import pytest
 import torch
-
-from mmdsad.models.connectors import (CBAMWeightConnector,
-                                      DSAWeightConnector,
-                                      UniformWeightConnector)
-from mmdsad.models.layers import DSA
 from mmrazor.registry import MODELS
+
+from mmdsad.models.connectors import (
+    CBAMWeightConnector,
+    DSAWeightConnector,
+    UniformWeightConnector,
+)
+from mmdsad.models.layers import DSA
 
 
 def blob_features(size=32, channels=8):
