@@ -3,7 +3,7 @@ from typing import Dict, Tuple
 
 import torch
 from mmengine.analysis import get_model_complexity_info
-from mmengine.config import Config
+from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
@@ -15,7 +15,8 @@ def count_complexity(cfg: Config,
 
     The model is built, put in eval mode (as mmseg's get_flops does; the
     paper's FLOPs are MACs on a 1x3x256x256 input) and run once on a random
-    image through its tensor forward.
+    image through its tensor forward. For a distillation config it is the
+    student (``model.architecture``), the network that is deployed.
 
     Args:
         cfg (Config): A model config.
@@ -25,7 +26,8 @@ def count_complexity(cfg: Config,
         dict: ``params`` (parameter count) and ``flops`` (MACs).
     """
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    model = MODELS.build(cfg.model)
+    model_cfg = cfg.model.get('architecture', cfg.model)
+    model = MODELS.build(ConfigDict(model_cfg))
     model.eval()
     inputs = torch.rand(1, *input_shape)
     with torch.no_grad():

@@ -28,11 +28,8 @@ def plain_metadata(value: Any) -> Any:
     if hasattr(value, 'item') and getattr(value, 'ndim', None) == 0:
         return value.item()
     if isinstance(value, dict):
-        kept = {
-            str(k): plain_metadata(v)
-            for k, v in value.items() if plain_metadata(v) is not None
-        }
-        return kept
+        plain = {str(k): plain_metadata(v) for k, v in value.items()}
+        return {k: v for k, v in plain.items() if v is not None}
     if isinstance(value, (list, tuple)):
         return [plain_metadata(v) for v in value]
     return None

@@ -11,6 +11,8 @@ from mmengine.structures import PixelData
 from mmrazor.registry import MODELS
 from mmseg.structures import SegDataSample
 
+from mmdsad.analysis import count_complexity
+
 
 def distill_configs(repo_root):
     return sorted(glob.glob(osp.join(repo_root, 'configs/distill/*.py')))
@@ -94,3 +96,13 @@ def test_teacher_norm_stays_in_eval(repo_root):
     ]
     assert teacher_bn and not any(m.training for m in teacher_bn)
     assert algorithm.architecture.training
+
+
+def test_complexity_of_a_distillation_is_the_students(repo_root):
+    distill = Config.fromfile(
+        osp.join(repo_root, 'configs/distill/dsad_dnanet_num16_num4_nudt.py'))
+    student = Config.fromfile(
+        osp.join(repo_root, 'configs/dnanet/dnanet_num4_nudt.py'))
+    shape = (3, 64, 64)
+    assert count_complexity(distill, shape) == count_complexity(
+        student, shape)

@@ -1,7 +1,7 @@
 # The demo's short schedule: the paper's optimiser (Adagrad lr 0.05, cosine
 # annealing to 1e-5), counted in iterations, validated and saved once at
 # the end.
-max_iters = 200
+max_iters = 400
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(type='Adagrad', lr=0.05))
 param_scheduler = [
