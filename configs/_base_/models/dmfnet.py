@@ -1,26 +1,17 @@
 # DMFNet at the teacher width num16 (11.11 M params, 40.21 GMACs at
-# 256x256). Images are 3-channel RGB from LoadIRImageFromFile (gray
-# replicated), so no BGR->RGB swap; ImageNet statistics as in the reference
-# code. The preprocessor pads to stride 16 (the network needs 8).
+# 256x256). Data preprocessing: irstd_preprocessor.py (it pads to stride
+# 16; the network needs 8).
 #
 # One image in: in training the backbone itself blurs the first encoder's
 # input (per-sample sigma ~ U(0, 1), the reference's PIL radius) and feeds
 # the clean image to the second; in testing both see the same image.
 # train_blur=None turns the blur off. Parameter count includes TCFM's
 # post_2, built but unused by the reference and counted by the paper.
+_base_ = './irstd_preprocessor.py'
 num16 = (16, 32, 64, 128, 256)
-data_preprocessor = dict(
-    type='SegDataPreProcessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=False,
-    pad_val=0,
-    seg_pad_val=0,
-    size_divisor=16,
-    test_cfg=dict(size_divisor=16))
 model = dict(
     type='EncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    data_preprocessor=_base_.data_preprocessor,
     backbone=dict(
         type='DMFNet',
         channels=num16,

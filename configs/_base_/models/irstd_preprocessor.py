@@ -1,0 +1,14 @@
+# The data preprocessing shared by the IRSTD networks: 3-channel RGB images
+# from LoadIRImageFromFile (gray replicated), so no BGR->RGB swap; ImageNet
+# statistics as in the reference code; padded to the networks' stride 16
+# in training and testing (predictions are cropped back and resized to each
+# image's original size).
+data_preprocessor = dict(
+    type='SegDataPreProcessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    bgr_to_rgb=False,
+    pad_val=0,
+    seg_pad_val=0,
+    size_divisor=16,
+    test_cfg=dict(size_divisor=16))
