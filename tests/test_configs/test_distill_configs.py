@@ -62,7 +62,9 @@ def test_every_distill_config_follows_the_paper_recipe(repo_root):
 @pytest.mark.parametrize('name', [
     *(f'dsad_{net}_num16_num4_nudt.py'
       for net in ('dnanet', 'amfunet', 'dmfnet')),
-    'dsad_dnanet_num16_unet_nudt.py'
+    'dsad_dnanet_num16_unet_nudt.py',
+    'dsad_uniform_weights_dnanet_num16_num4_nudt.py',
+    'dsad_cbam_weights_dnanet_num16_num4_nudt.py',
 ])
 def test_gradients_reach_student_and_connectors_not_teacher(repo_root, name):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))

@@ -13,18 +13,13 @@ num16 = (16, 32, 64, 128, 256)
 teacher_ckpt = 'checkpoints/dnanet_num16_nudt.pth'
 
 student = _base_.model
-teacher = dict(
-    student,
-    backbone=dict(student.backbone, channels=num16),
-    decode_head=dict(student.decode_head, channels_per_level=num16))
 recorders = dict(
     encoder=dict(type='ModuleOutputs', source='backbone.conv4_0'),
     decoder=dict(type='ModuleOutputs', source='decode_head.conv0_4_final'))
 distiller = _base_.dsad_distiller
 model = dict(
+    _base_.dsad_algorithm,
     _delete_=True,
-    _scope_='mmrazor',
-    type='SingleTeacherDistill',
     # Student and teacher see the same normalised batch.
     data_preprocessor=dict(student.data_preprocessor, _scope_='mmseg'),
     architecture=dict(
@@ -33,10 +28,12 @@ model = dict(
         decode_head=dict(
             student.decode_head,
             loss_decode=dict(type='SoftIoULoss', loss_weight=_base_.alpha))),
-    teacher=dict(teacher, _scope_='mmseg'),
+    teacher=dict(
+        student,
+        _scope_='mmseg',
+        backbone=dict(student.backbone, channels=num16),
+        decode_head=dict(student.decode_head, channels_per_level=num16)),
     teacher_ckpt=teacher_ckpt,
-    teacher_trainable=False,
-    teacher_norm_eval=True,
     distiller=dict(
         distiller,
         student_recorders=recorders,
@@ -44,10 +41,7 @@ model = dict(
         connectors=dict(
             distiller.connectors,
             encoder_align=dict(
-                _base_.student_align,
-                in_channel=64,
-                out_channel=256),
+                _base_.student_align, in_channel=64, out_channel=256),
             decoder_align=dict(
-                _base_.student_align,
-                in_channel=4,
+                _base_.student_align, in_channel=4,
                 out_channel=16))))
