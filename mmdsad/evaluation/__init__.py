@@ -1,17 +1,2 @@
-from .metrics import (
-    Components,
-    ImageCounts,
-    IRSTDMetric,
-    binary_iou_counts,
-    greedy_match,
-    label_components,
-    match_components,
-    summarize_counts,
-    threshold_image_counts,
-)
-
-__all__ = [
-    'IRSTDMetric', 'Components', 'ImageCounts', 'binary_iou_counts',
-    'greedy_match', 'label_components', 'match_components',
-    'summarize_counts', 'threshold_image_counts'
-]
+from .metrics import *  # noqa: F401,F403
+from .metrics import __all__  # noqa: F401
