@@ -9,7 +9,7 @@ from .utils.mmrazor_compat import patch_mmrazor
 
 patch_mmrazor()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .utils.checkpoint import register_safe_checkpoint_loader  # noqa: E402
 from .version import __version__  # noqa: E402
 

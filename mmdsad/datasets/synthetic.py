@@ -1,10 +1,18 @@
 """Synthetic infrared small target data in the common SIRST layout.
 
 The generator lets demos and tests train a detector offline, without the
-real releases. Each frame imitates what makes IRSTD hard: a smooth cloudy
-background, sensor noise, occasional elongated clutter (an edge or thin
-line, which a detector must learn to reject), and one to three small,
-bright, roughly Gaussian targets.
+real releases. Each frame imitates what makes IRSTD hard, so that a wide
+network has something to teach a narrow one:
+
+- a cloudy background with texture at several scales and sensor noise;
+- one to three compact targets of varied size (Gaussian profile, sigma
+  0.6-2.8 px) whose peak lies between 2 and 15 noise standard deviations
+  above the local background (log-uniform): many are dim, near the noise
+  floor;
+- clutter that is not in the mask: point-like hot pixels (a single sharp
+  pixel, without the optics' blur every target has), elongated streaks
+  (thin anisotropic blobs, as glints or contrails), and straight edges or
+  thin lines (horizons, wires).
 """
 import os.path as osp
 from pathlib import Path
@@ -16,24 +24,38 @@ from PIL import Image
 
 SPLIT_DIR = '50_50'
 # Octaves of the cloud background: (grid cells per side, relative weight).
-CLOUD_OCTAVES = ((3, 1.0), (6, 0.5), (12, 0.25))
-# Standard deviation range of the targets' Gaussian profile, in pixels.
-TARGET_SIGMA_RANGE = (0.7, 2.5)
-# Peak brightness of a target above the local background, in grey levels.
-TARGET_AMPLITUDE_RANGE = (70.0, 140.0)
+CLOUD_OCTAVES = ((3, 1.0), (6, 0.6), (12, 0.35), (24, 0.2))
+BACKGROUND_LEVEL_RANGE = (20.0, 90.0)
+BACKGROUND_CONTRAST_RANGE = (40.0, 110.0)
+SENSOR_NOISE_RANGE = (3.0, 7.0)
+# Standard deviation range of the targets' Gaussian profile, in pixels, and
+# their largest axis ratio (targets are compact, streaks are not).
+TARGET_SIGMA_RANGE = (0.6, 2.8)
+TARGET_MAX_ELONGATION = 1.5
+# Peak over the local background in units of the sensor noise's standard
+# deviation, drawn log-uniformly: from near the noise floor to clear.
+TARGET_SNR_RANGE = (2.0, 15.0)
 # A pixel belongs to the target mask where the profile reaches this fraction
-# of its peak: radius = 1.55 sigma, i.e. about 1 to 4 pixels.
+# of its peak: radius = 1.55 sigma, i.e. about 1 to 4.5 pixels.
 MASK_LEVEL = 0.3
 # Keep target centres this far from the border so the blob is whole.
 TARGET_MARGIN = 4
-CLUTTER_PROB = 0.35
-SENSOR_NOISE_RANGE = (2.0, 5.0)
+# Point-like clutter: single hot pixels, as bright as targets.
+MAX_HOT_PIXELS = 3
+HOT_PIXEL_SNR_RANGE = (4.0, 15.0)
+# Elongated clutter: streaks (long sigma / short sigma in pixels) and
+# straight edges or thin lines.
+MAX_STREAKS = 2
+STREAK_LONG_SIGMA_RANGE = (2.5, 6.0)
+STREAK_SHORT_SIGMA_RANGE = (0.5, 0.9)
+STREAK_SNR_RANGE = (3.0, 12.0)
+EDGE_OR_LINE_PROB = 0.5
 MIN_IMAGE_SIDE = 2 * TARGET_MARGIN + 8
 
 
 def _cloud_background(rng: np.random.Generator, height: int,
                       width: int) -> np.ndarray:
-    """Low-frequency noise: upsampled random grids of several octaves."""
+    """Smooth-to-textured noise: upsampled random grids of several octaves."""
     background = np.zeros((height, width), np.float32)
     for cells, weight in CLOUD_OCTAVES:
         grid = rng.standard_normal((cells, cells)).astype(np.float32)
@@ -41,15 +63,15 @@ def _cloud_background(rng: np.random.Generator, height: int,
             grid, (width, height), interpolation=cv2.INTER_CUBIC)
     background -= background.min()
     background /= max(float(background.max()), 1e-6)
-    low = rng.uniform(20.0, 90.0)
-    contrast = rng.uniform(30.0, 80.0)
+    low = rng.uniform(*BACKGROUND_LEVEL_RANGE)
+    contrast = rng.uniform(*BACKGROUND_CONTRAST_RANGE)
     return low + contrast * background
 
 
-def _add_clutter(rng: np.random.Generator, img: np.ndarray) -> None:
+def _add_edge_or_line(rng: np.random.Generator, img: np.ndarray) -> None:
     """Add a bright straight edge or a thin bright line, in place."""
     height, width = img.shape
-    # Two points on the border-ish area define the clutter's direction.
+    # Two points anywhere in the frame define the clutter's direction.
     x0, x1 = rng.uniform(0, width, size=2)
     y0, y1 = rng.uniform(0, height, size=2)
     if rng.random() < 0.5:
@@ -66,21 +88,74 @@ def _add_clutter(rng: np.random.Generator, img: np.ndarray) -> None:
         img += cv2.GaussianBlur(line, (3, 3), 0.6)
 
 
-def _add_target(rng: np.random.Generator, img: np.ndarray,
-                mask: np.ndarray) -> None:
-    """Add one anisotropic Gaussian blob and its mask, in place."""
-    height, width = img.shape
-    cy = rng.uniform(TARGET_MARGIN, height - 1 - TARGET_MARGIN)
-    cx = rng.uniform(TARGET_MARGIN, width - 1 - TARGET_MARGIN)
-    sy, sx = rng.uniform(*TARGET_SIGMA_RANGE, size=2)
-    amplitude = rng.uniform(*TARGET_AMPLITUDE_RANGE)
-    half = int(np.ceil(4 * max(sy, sx)))
+def _gaussian_blob(shape: Tuple[int, int], centre: Tuple[float, float],
+                   sigmas: Tuple[float, float],
+                   angle: float) -> Tuple[Tuple[slice, slice], np.ndarray]:
+    """A rotated Gaussian profile (peak 1) and the window it lies in.
+
+    Args:
+        shape (tuple[int, int]): Frame (height, width).
+        centre (tuple[float, float]): (row, column) of the peak.
+        sigmas (tuple[float, float]): Standard deviations along the blob's
+            own axes, in pixels.
+        angle (float): Rotation of the first axis from the column axis,
+            in radians.
+
+    Returns:
+        tuple: The (rows, columns) window and the profile on it.
+    """
+    height, width = shape
+    cy, cx = centre
+    half = int(np.ceil(4 * max(sigmas)))
     top, bottom = max(0, int(cy) - half), min(height, int(cy) + half + 1)
     left, right = max(0, int(cx) - half), min(width, int(cx) + half + 1)
     yy, xx = np.mgrid[top:bottom, left:right].astype(np.float32)
-    profile = np.exp(-0.5 * (((yy - cy) / sy)**2 + ((xx - cx) / sx)**2))
-    img[top:bottom, left:right] += amplitude * profile
-    mask[top:bottom, left:right] |= profile >= MASK_LEVEL
+    cos, sin = np.cos(angle), np.sin(angle)
+    along = (xx - cx) * cos + (yy - cy) * sin
+    across = -(xx - cx) * sin + (yy - cy) * cos
+    profile = np.exp(-0.5 * ((along / sigmas[0])**2 +
+                             (across / sigmas[1])**2))
+    return (slice(top, bottom), slice(left, right)), profile
+
+
+def _random_centre(rng: np.random.Generator,
+                   shape: Tuple[int, int]) -> Tuple[float, float]:
+    height, width = shape
+    return (rng.uniform(TARGET_MARGIN, height - 1 - TARGET_MARGIN),
+            rng.uniform(TARGET_MARGIN, width - 1 - TARGET_MARGIN))
+
+
+def _log_uniform(rng: np.random.Generator, bounds: Tuple[float,
+                                                          float]) -> float:
+    return float(np.exp(rng.uniform(np.log(bounds[0]), np.log(bounds[1]))))
+
+
+def _add_target(rng: np.random.Generator, img: np.ndarray, mask: np.ndarray,
+                noise_std: float) -> None:
+    """Add one compact Gaussian target and its mask, in place."""
+    sigma = rng.uniform(*TARGET_SIGMA_RANGE)
+    elongation = rng.uniform(1.0, TARGET_MAX_ELONGATION)
+    window, profile = _gaussian_blob(img.shape, _random_centre(
+        rng, img.shape), (sigma * elongation, sigma), rng.uniform(0, np.pi))
+    img[window] += _log_uniform(rng, TARGET_SNR_RANGE) * noise_std * profile
+    mask[window] |= profile >= MASK_LEVEL
+
+
+def _add_clutter(rng: np.random.Generator, img: np.ndarray,
+                 noise_std: float) -> None:
+    """Add hot pixels, streaks and maybe an edge or line, in place."""
+    height, width = img.shape
+    for _ in range(int(rng.integers(0, MAX_HOT_PIXELS + 1))):
+        row, col = rng.integers(0, height), rng.integers(0, width)
+        img[row, col] += rng.uniform(*HOT_PIXEL_SNR_RANGE) * noise_std
+    for _ in range(int(rng.integers(0, MAX_STREAKS + 1))):
+        sigmas = (rng.uniform(*STREAK_LONG_SIGMA_RANGE),
+                  rng.uniform(*STREAK_SHORT_SIGMA_RANGE))
+        window, profile = _gaussian_blob(img.shape, _random_centre(
+            rng, img.shape), sigmas, rng.uniform(0, np.pi))
+        img[window] += rng.uniform(*STREAK_SNR_RANGE) * noise_std * profile
+    if rng.random() < EDGE_OR_LINE_PROB:
+        _add_edge_or_line(rng, img)
 
 
 def make_synthetic_frame(
@@ -105,15 +180,15 @@ def make_synthetic_frame(
     """
     height, width = image_size
     img = _cloud_background(rng, height, width)
-    if rng.random() < CLUTTER_PROB:
-        _add_clutter(rng, img)
+    noise_std = rng.uniform(*SENSOR_NOISE_RANGE)
+    _add_clutter(rng, img, noise_std)
     mask = np.zeros((height, width), bool)
     num_targets = 0
     if rng.random() >= empty_prob:
         num_targets = int(rng.integers(1, max_targets + 1))
     for _ in range(num_targets):
-        _add_target(rng, img, mask)
-    img += rng.normal(0.0, rng.uniform(*SENSOR_NOISE_RANGE), img.shape)
+        _add_target(rng, img, mask, noise_std)
+    img += rng.normal(0.0, noise_std, img.shape)
     img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
     return img, mask.astype(np.uint8) * 255, num_targets
 

@@ -1,5 +1,4 @@
 import importlib.util
-import time
 from pathlib import Path
 
 import cv2
@@ -62,32 +61,53 @@ def test_deterministic_per_seed_and_frame(tmp_path):
         for i in a['train_ids'])
 
 
-def test_targets_small_bright_and_mostly_present(tmp_path):
+def _local_contrast(img):
+    """Each pixel above the median of its 9x9 neighbourhood."""
+    background = cv2.medianBlur(img.astype(np.uint8), 9).astype(float)
+    return img.astype(float) - background
+
+
+def test_targets_small_varied_often_dim_and_mostly_present(tmp_path):
     info = make_synthetic_sirst(tmp_path, num_train=48, num_test=16)
     root = Path(info['data_root'])
-    with_target, areas, contrasts = 0, [], []
+    with_target, areas, peaks = 0, [], []
     for img_id in info['train_ids'] + info['test_ids']:
-        img = _read(root / 'images' / f'{img_id}.png')[1].astype(float)
+        img = _read(root / 'images' / f'{img_id}.png')[1]
         mask = _read(root / 'masks' / f'{img_id}.png')[1] > 0
         if not mask.any():
             continue
         with_target += 1
-        num, _, stats, _ = cv2.connectedComponentsWithStats(
+        num, labels, stats, _ = cv2.connectedComponentsWithStats(
             mask.astype(np.uint8))
         areas.extend(stats[1:, cv2.CC_STAT_AREA].tolist())
-        contrasts.append(img[mask].mean() - img[~mask].mean())
+        contrast = _local_contrast(img)
+        peaks.extend(contrast[labels == k].max() for k in range(1, num))
     assert with_target >= 0.85 * 64
     assert info['num_targets'] >= with_target
-    # Radius 1-4 px: single targets cover at most ~50 px (merged ones more).
-    assert np.median(areas) <= 50 and min(areas) >= 1
-    assert np.median(contrasts) > 40
+    # Radius 1-4.5 px: single targets cover at most ~65 px (merged more).
+    assert np.median(areas) <= 65 and min(areas) >= 1
+    assert max(areas) >= 4 * min(areas)
+    # Peaks from near the noise floor (a few grey levels) to clear.
+    assert np.mean(np.array(peaks) < 25) > 0.3
+    assert np.max(peaks) > 50
 
 
-def test_fast(tmp_path):
-    start = time.perf_counter()
-    make_synthetic_sirst(tmp_path, num_train=48, num_test=16,
-                         image_size=(128, 128))
-    assert time.perf_counter() - start < 2.0
+def test_clutter_outside_the_masks_competes_with_targets(tmp_path):
+    info = make_synthetic_sirst(tmp_path, num_train=32, num_test=8)
+    root = Path(info['data_root'])
+    competing = 0
+    for img_id in info['train_ids'] + info['test_ids']:
+        img = _read(root / 'images' / f'{img_id}.png')[1]
+        mask = _read(root / 'masks' / f'{img_id}.png')[1] > 0
+        if not mask.any():
+            continue
+        contrast = _local_contrast(img)
+        # Away from the targets (their blur spreads past the mask).
+        far = cv2.dilate(mask.astype(np.uint8), np.ones((9, 9))) == 0
+        competing += int(contrast[far].max() > contrast[mask].min())
+    # Most frames hold something outside the masks that stands out more
+    # than the frame's dimmest target pixel: a threshold cannot separate.
+    assert competing >= 0.7 * 40
 
 
 @pytest.mark.parametrize('kwargs', [

@@ -1,120 +1,182 @@
 """`make demo`: DSAD, the main job, end to end on built-in synthetic data.
 
-1. write a small synthetic SIRST-like dataset;
-2. train the DNANet num16 teacher and convert its checkpoint to a
-   weights-only file (the safe format a teacher is loaded from);
+1. write a synthetic SIRST-like dataset with dim targets and clutter;
+2. train the DNANet teacher and convert its checkpoint to a weights-only
+   file (the safe format a teacher is loaded from);
 3. train the num4 student alone, as the baseline;
 4. distil the teacher into a num4 student with DSAD;
 5. export the distilled student without the ``architecture.`` prefix and
-   evaluate teacher, baseline and distilled student with tools/test.py
-   (IoU, nIoU, Pd, Fa), drawing the distilled student's predictions.
+   test teacher, baseline and distilled student with tools/test.py at
+   threshold 0.5 and over thresholds 0.05-0.95, drawing the distilled
+   student's predictions.
 
-Every step is the command a user would type; each is printed before it
-runs. The schedules are short (configs/_base_/schedules/demo_iters.py): the
+Every step is the command a user would type: it is printed, its full log
+goes to a file in the step's work directory, and a progress bar follows
+it. The table and ``summary.json`` (per model: IoU, nIoU, Pd, Fa_1e-6 and
+the IoU sweep) end the run. The schedules are short (configs/demo/): the
 figures show the job working, not the paper's numbers.
 """
 import argparse
 import glob
 import json
+import os
 import os.path as osp
-import subprocess
 import sys
-from typing import Dict, List, Optional
+from typing import Dict, List
+
+from mmdsad.utils.tool_runs import (SWEEP_KEY, SWEEP_THRESHOLDS,
+                                    add_sweep_mean, last_checkpoint,
+                                    run_logged, sweep_option)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
 STUDENT_CONFIG = 'configs/demo/dnanet_num4_synthetic.py'
 DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
 METRIC_KEYS = ('IoU', 'nIoU', 'Pd', 'Fa_1e-6')
+# The demo's data: frames large enough that DNANet's deepest stage
+# (1/16 size) is 8x8, targets near the noise floor, clutter.
+FRAME_SIZE = 128
+NUM_TRAIN = 96
+NUM_TEST = 32
+DATA_SEED = 0
+SCALE_NOTE = (
+    'Demo scale (not the paper\'s): {frames}x{frames} synthetic frames '
+    '({train} train / {test} test), DNANet num16 teacher and num4 students '
+    'trained from scratch for a few hundred iterations each on the CPU '
+    '(the paper: 256x256 crops, 1500 epochs). Full logs go to each step\'s '
+    'directory under {root}.')
+# Columns of the threshold-free view printed after the table.
+SHOWN_THRESHOLDS = SWEEP_THRESHOLDS[::2]
 
 
-def run(command: List[str]) -> None:
-    """Print and run a command from the repository root; stop on failure."""
-    print('\n$ ' + ' '.join(command), flush=True)
-    subprocess.run(command, cwd=REPO_ROOT, check=True)
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='training seed of the teacher and both students (the data '
+        'stay the same)')
+    return parser.parse_args()
 
 
-def python(script: str, *args: str) -> None:
-    """Run one of the repository's Python tools."""
-    run([sys.executable, script, *args])
+def tool(script: str, args: List[str], log_file: str,
+         description: str) -> None:
+    """Print a repository tool's command line and run it, logged."""
+    command = [sys.executable, script, *args]
+    print('$ ' + ' '.join(command), flush=True)
+    run_logged(command, log_file, description, cwd=REPO_ROOT)
 
 
-def last_checkpoint(work_dir: str) -> str:
-    """The newest ``iter_*.pth`` that training wrote into ``work_dir``."""
-    found = glob.glob(osp.join(REPO_ROOT, work_dir, 'iter_*.pth'))
-    if not found:
-        raise FileNotFoundError(f'training wrote no checkpoint in {work_dir}')
-    newest = max(found, key=lambda p: int(p.rsplit('_', 1)[1][:-4]))
-    return osp.relpath(newest, REPO_ROOT)
-
-
-def train(config: str, work_dir: str, data_root: str,
-          *cfg_options: str) -> str:
+def train(config: str, work_dir: str, data_root: str, seed: int,
+          description: str, *cfg_options: str) -> str:
     """Train ``config`` into ``work_dir``; return its last checkpoint."""
-    options = ['--cfg-options', *cfg_options] if cfg_options else []
-    python('tools/train.py', config, '--work-dir', work_dir, '--data-root',
-           data_root, *options)
+    tool('tools/train.py', [
+        config, '--work-dir', work_dir, '--data-root', data_root,
+        '--cfg-options', f'randomness.seed={seed}', *cfg_options
+    ], osp.join(work_dir, 'train.log'), description)
     return last_checkpoint(work_dir)
 
 
 def test(config: str, checkpoint: str, work_dir: str, data_root: str,
-         show_dir: Optional[str] = None) -> Dict[str, float]:
-    """Evaluate ``checkpoint`` with tools/test.py; return its metrics."""
+         description: str, *extra: str) -> Dict[str, float]:
+    """Test ``checkpoint`` at 0.5 and over the sweep; return its metrics."""
     metrics_file = osp.join(work_dir, 'test_metrics.json')
-    show = ['--show-dir', show_dir] if show_dir else []
-    python('tools/test.py', config, checkpoint, '--work-dir', work_dir,
-           '--data-root', data_root, '--metrics-out', metrics_file, *show)
-    with open(osp.join(REPO_ROOT, metrics_file), encoding='utf-8') as f:
-        return json.load(f)
+    tool('tools/test.py', [
+        config, checkpoint, '--work-dir', work_dir, '--data-root',
+        data_root, '--metrics-out', metrics_file, *extra, '--cfg-options',
+        sweep_option()
+    ], osp.join(work_dir, 'test.log'), description)
+    with open(metrics_file, encoding='utf-8') as f:
+        return add_sweep_mean(json.load(f))
+
+
+def print_summary(results: Dict[str, Dict[str, float]]) -> None:
+    """The table at threshold 0.5, then IoU over thresholds per model."""
+    width = max(len(name) for name in results) + 2
+    print('\n' + '=' * 78)
+    print('Synthetic test split, original size, threshold 0.5')
+    print(f'{"model":{width}s}' + ''.join(f'{k:>10s}' for k in METRIC_KEYS))
+    for name, metrics in results.items():
+        print(f'{name:{width}s}' + ''.join(f'{metrics[k]:10.2f}'
+                                           for k in METRIC_KEYS))
+    print('\nIoU over thresholds (threshold-free view; "mean" over all of '
+          f'{SWEEP_THRESHOLDS[0]:g}, {SWEEP_THRESHOLDS[1]:g}, ..., '
+          f'{SWEEP_THRESHOLDS[-1]:g})')
+    print(f'{"model":{width}s}' +
+          ''.join(f'{t:>6.2f}' for t in SHOWN_THRESHOLDS) + '    mean')
+    for name, metrics in results.items():
+        print(f'{name:{width}s}' +
+              ''.join(f'{metrics[f"IoU@{t:.2f}"]:6.1f}'
+                      for t in SHOWN_THRESHOLDS) +
+              f'{metrics[SWEEP_KEY]:8.2f}')
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--work-dir', default='work_dirs/demo')
-    args = parser.parse_args()
+    args = parse_args()
     root = args.work_dir
+    os.makedirs(root, exist_ok=True)
+    print(SCALE_NOTE.format(
+        frames=FRAME_SIZE, train=NUM_TRAIN, test=NUM_TEST, root=root))
     data_root = osp.join(root, 'data')
-    python('tools/misc/make_synthetic_sirst.py', data_root, '--num-train',
-           '64', '--num-test', '16', '--size', '64', '--seed', '0')
+    tool('tools/misc/make_synthetic_sirst.py', [
+        data_root, '--num-train', str(NUM_TRAIN), '--num-test',
+        str(NUM_TEST), '--size', str(FRAME_SIZE), '--seed', str(DATA_SEED)
+    ], osp.join(root, 'data.log'), '1/5 synthetic data')
 
     teacher_dir = osp.join(root, 'teacher')
     teacher_weights = osp.join(teacher_dir, 'teacher_weights.pth')
-    python('tools/model_converters/to_weights_only.py',
-           train(TEACHER_CONFIG, teacher_dir, data_root), teacher_weights)
+    teacher_ckpt = train(TEACHER_CONFIG, teacher_dir, data_root, args.seed,
+                         '2/5 teacher DNANet num16')
+    tool('tools/model_converters/to_weights_only.py',
+         [teacher_ckpt, teacher_weights],
+         osp.join(teacher_dir, 'convert.log'), '    teacher to weights-only')
 
     baseline_dir = osp.join(root, 'student_alone')
-    baseline = train(STUDENT_CONFIG, baseline_dir, data_root)
+    baseline = train(STUDENT_CONFIG, baseline_dir, data_root, args.seed,
+                     '3/5 student num4 alone')
 
     dsad_dir = osp.join(root, 'dsad')
     student_weights = osp.join(dsad_dir, 'student_weights.pth')
-    python('tools/model_converters/to_weights_only.py',
-           train(DSAD_CONFIG, dsad_dir, data_root,
-                 f'model.teacher_ckpt={teacher_weights}'), student_weights,
-           '--strip-prefix', 'architecture.')
+    distilled = train(DSAD_CONFIG, dsad_dir, data_root, args.seed,
+                      '4/5 student num4 + DSAD',
+                      f'model.teacher_ckpt={teacher_weights}')
+    tool('tools/model_converters/to_weights_only.py', [
+        distilled, student_weights, '--strip-prefix', 'architecture.'
+    ], osp.join(dsad_dir, 'export.log'), '5/5 export the DSAD student')
 
     results = {
         'DNANet num16 (teacher)':
-        test(TEACHER_CONFIG, teacher_weights, teacher_dir, data_root),
+        test(TEACHER_CONFIG, teacher_weights, teacher_dir, data_root,
+             '    test teacher'),
         'DNANet num4 alone':
-        test(STUDENT_CONFIG, baseline, baseline_dir, data_root),
+        test(STUDENT_CONFIG, baseline, baseline_dir, data_root,
+             '    test student alone'),
         'DNANet num4 + DSAD':
         test(STUDENT_CONFIG, student_weights, dsad_dir, data_root,
-             'overlays'),
+             '    test DSAD student', '--show-dir', 'overlays'),
     }
+    summary_file = osp.join(root, 'summary.json')
+    with open(summary_file, 'w', encoding='utf-8') as f:
+        json.dump(
+            dict(
+                seed=args.seed,
+                models={
+                    name: {k: metrics[k]
+                           for k in METRIC_KEYS + (SWEEP_KEY, )}
+                    for name, metrics in results.items()
+                }),
+            f,
+            indent=2)
     overlays = glob.glob(
-        osp.join(REPO_ROOT, dsad_dir, 'overlays', '**', '*.png'),
-        recursive=True)
-    print('\n' + '=' * 72)
-    print('Synthetic SIRST test split, original size, threshold 0.5 '
-          '(short demo schedule)')
-    print(f'{"model":26s}' + ''.join(f'{k:>11s}' for k in METRIC_KEYS))
-    for name, metrics in results.items():
-        print(f'{name:26s}' + ''.join(f'{metrics[k]:11.2f}'
-                                      for k in METRIC_KEYS))
-    print(f'Distilled student: {student_weights} (loads with '
+        osp.join(dsad_dir, 'overlays', '**', '*.png'), recursive=True)
+    print_summary(results)
+    print(f'\nDistilled student: {student_weights} (loads with '
           f'{STUDENT_CONFIG}); {len(overlays)} overlays (ground truth | '
-          f'prediction) under {dsad_dir}/overlays')
-    print('=' * 72)
+          f'prediction) under {dsad_dir}/overlays; metrics in '
+          f'{summary_file}')
+    print('=' * 78)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,16 @@
 # alpha * SoftIoU + beta * sum of PWMSE, alpha : beta = 1 : 2.
 alpha = 1.0
 beta = 2.0
+# When distillation starts (the paper does not say): off for the first 50
+# iterations, then ramped linearly to beta over 100. From the first
+# iteration, the distillation gradients of a freshly initialised student
+# are 100-200x SoftIoU's and fill Adagrad's accumulators, which shrinks
+# every later task step; docs/dsad-collapse.md has the measurements. At the
+# paper's length (1500 epochs of 42 iterations on NUDT-SIRST) this is the
+# first 3.6 epochs, a setting measured on the demo's schedule only.
+custom_hooks = [
+    dict(type='DistillLossWarmupHook', start_iter=50, warmup_iters=100)
+]
 # Spatial weights of PWMSE: 'DSAWeightConnector' (DSAD); the Table 4
 # ablations are 'UniformWeightConnector' and 'CBAMWeightConnector'.
 spatial_weight = dict(type='DSAWeightConnector')

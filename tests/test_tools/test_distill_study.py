@@ -1,0 +1,115 @@
+"""tools/analysis_tools/distill_study.py: alone vs distilled, over seeds."""
+import importlib.util
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from mmdsad.datasets import make_synthetic_sirst
+
+STUDY = osp.join('tools', 'analysis_tools', 'distill_study.py')
+TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
+STUDENT_CONFIG = 'configs/demo/dnanet_num4_synthetic.py'
+DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
+UNIFORM_CONFIG = ('configs/demo/'
+                  'dsad_uniform_weights_dnanet_num16_num4_synthetic.py')
+ONE_ITER = [
+    'train_cfg.max_iters=1', 'train_cfg.val_interval=1',
+    'default_hooks.checkpoint.interval=1', 'train_dataloader.batch_size=2'
+]
+
+
+def load_study(repo_root):
+    spec = importlib.util.spec_from_file_location(
+        'distill_study', osp.join(repo_root, STUDY))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(repo_root, *args):
+    result = subprocess.run([sys.executable, *args],
+                            cwd=repo_root,
+                            capture_output=True,
+                            text=True)
+    assert result.returncode == 0, (result.stdout[-3000:] +
+                                    result.stderr[-3000:])
+    return result.stdout
+
+
+@pytest.fixture(scope='module')
+def study(repo_root, tmp_path_factory):
+    root = tmp_path_factory.mktemp('study')
+    data = str(root / 'data')
+    make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
+    run(repo_root, 'tools/train.py', TEACHER_CONFIG, '--work-dir',
+        str(root / 'teacher'), '--data-root', data, '--cfg-options',
+        *ONE_ITER)
+    teacher = str(root / 'teacher.pth')
+    run(repo_root, 'tools/model_converters/to_weights_only.py',
+        str(root / 'teacher' / 'iter_1.pth'), teacher)
+    command = [
+        STUDY,
+        str(root / 'study'), '--student', STUDENT_CONFIG, '--distill', 'dsad',
+        DSAD_CONFIG, '--distill', 'uniform', UNIFORM_CONFIG, '--teacher-ckpt',
+        teacher, '--data-root', data, '--seeds', '0', '--cfg-options',
+        *ONE_ITER
+    ]
+    return root / 'study', run(repo_root, *command), command
+
+
+def test_every_variant_is_trained_tested_and_summarised(study):
+    work_dir, printed, _ = study
+    for variant in ('alone', 'dsad', 'uniform'):
+        assert f'| {variant} |' in printed
+        assert (work_dir / variant / 'seed0' / 'test_metrics.json').exists()
+        assert (work_dir / variant / 'seed0' / 'train.log').exists()
+    summary = (work_dir / 'summary.csv').read_text().splitlines()
+    assert summary[0].startswith('variant,IoU_mean,IoU_std')
+    assert [line.split(',')[0] for line in summary[1:]] == [
+        'alone', 'dsad', 'uniform'
+    ]
+    assert (work_dir / 'summary.md').read_text().startswith('| variant |')
+
+
+def test_rerun_reuses_finished_runs(repo_root, study):
+    work_dir, printed, command = study
+    log = work_dir / 'dsad' / 'seed0' / 'train.log'
+    before = log.stat().st_mtime_ns
+    assert run(repo_root, *command) == printed
+    assert log.stat().st_mtime_ns == before
+
+
+def test_summary_is_mean_and_std_over_seeds_paired_with_alone(repo_root):
+    study = load_study(repo_root)
+
+    def metrics(iou):
+        return {'IoU': iou, 'nIoU': iou, 'Pd': 100.0, 'Fa_1e-6': 1.0,
+                'IoU_sweep': iou - 1}
+
+    results = {
+        'alone': {0: metrics(70.0), 1: metrics(74.0)},
+        'dsad': {0: metrics(71.0), 1: metrics(77.0)},
+    }
+    rows = study.summarise(results, [0, 1])
+    dsad = rows[1]
+    assert dsad['IoU'] == pytest.approx((74.0, 4.242640687))
+    assert dsad['dIoU_vs_alone'] == pytest.approx((2.0, 1.414213562))
+    assert dsad['IoU_per_seed'] == [71.0, 77.0]
+    assert '74.00 ± 4.24' in study.to_markdown(rows, [0, 1])
+
+
+@pytest.mark.parametrize('bad', [
+    ['--distill', 'alone', DSAD_CONFIG],
+    ['--distill', 'dsad'],
+    ['--distill', 'a', DSAD_CONFIG, '--distill', 'a', DSAD_CONFIG],
+    ['--distill', 'a', 'configs/demo/missing.py'],
+])
+def test_bad_arguments_are_refused(repo_root, tmp_path, bad):
+    study = load_study(repo_root)
+    with pytest.raises(SystemExit):
+        study.parse_args([
+            str(tmp_path), '--student', osp.join(repo_root, STUDENT_CONFIG),
+            '--teacher-ckpt', osp.join(repo_root, STUDENT_CONFIG), *bad
+        ])
