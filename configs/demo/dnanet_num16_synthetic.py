@@ -1,11 +1,10 @@
-# `make demo`: the DNANet num16 teacher on the synthetic set, on a shorter
-# schedule than the students' (it costs about 3x a student's iteration on
-# the CPU), which keeps the demo short.
+# `make demo`: the DNANet num16 teacher on the synthetic set, with the
+# students' schedule.
 _base_ = [
     '../_base_/models/dnanet.py', '../_base_/datasets/synthetic_sirst.py',
     '../_base_/schedules/demo_iters.py', '../_base_/default_runtime.py'
 ]
-teacher_iters = 300
+teacher_iters = 400
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',

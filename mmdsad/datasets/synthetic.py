@@ -6,7 +6,7 @@ network has something to teach a narrow one:
 
 - a cloudy background with texture at several scales and sensor noise;
 - one to three compact targets of varied size (Gaussian profile, sigma
-  0.6-2.8 px) whose peak lies between 2 and 15 noise standard deviations
+  0.6-2.8 px) whose peak lies between 3 and 20 noise standard deviations
   above the local background (log-uniform): many are dim, near the noise
   floor;
 - clutter that is not in the mask: point-like hot pixels (a single sharp
@@ -24,7 +24,7 @@ from PIL import Image
 
 SPLIT_DIR = '50_50'
 # Octaves of the cloud background: (grid cells per side, relative weight).
-CLOUD_OCTAVES = ((3, 1.0), (6, 0.6), (12, 0.35), (24, 0.2))
+CLOUD_OCTAVES = ((3, 1.0), (6, 0.6), (12, 0.3), (24, 0.15))
 BACKGROUND_LEVEL_RANGE = (20.0, 90.0)
 BACKGROUND_CONTRAST_RANGE = (40.0, 110.0)
 SENSOR_NOISE_RANGE = (3.0, 7.0)
@@ -34,7 +34,7 @@ TARGET_SIGMA_RANGE = (0.6, 2.8)
 TARGET_MAX_ELONGATION = 1.5
 # Peak over the local background in units of the sensor noise's standard
 # deviation, drawn log-uniformly: from near the noise floor to clear.
-TARGET_SNR_RANGE = (2.0, 15.0)
+TARGET_SNR_RANGE = (3.0, 20.0)
 # A pixel belongs to the target mask where the profile reaches this fraction
 # of its peak: radius = 1.55 sigma, i.e. about 1 to 4.5 pixels.
 MASK_LEVEL = 0.3

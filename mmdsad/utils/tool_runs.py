@@ -75,14 +75,16 @@ def run_logged(command: List[str],
     task = progress.add_task(description, total=None)
     tail: deque = deque(maxlen=TAIL_LINES)
     try:
-        with open(log_file, 'w', encoding='utf-8') as log, subprocess.Popen(
-                command,
-                cwd=cwd,
-                env=full_env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                bufsize=1) as process:
+        # Line-buffered, so the log can be followed while the run goes on.
+        with open(log_file, 'w', encoding='utf-8',
+                  buffering=1) as log, subprocess.Popen(
+                      command,
+                      cwd=cwd,
+                      env=full_env,
+                      stdout=subprocess.PIPE,
+                      stderr=subprocess.STDOUT,
+                      text=True,
+                      bufsize=1) as process:
             log.write('$ ' + ' '.join(command) + '\n')
             for line in process.stdout:
                 log.write(line)
@@ -96,6 +98,10 @@ def run_logged(command: List[str],
                         completed=int(done),
                         total=int(total))
             status = process.wait()
+        bar = next(t for t in progress.tasks if t.id == task)
+        if status == 0 and bar.total is None:
+            # A tool without iterations: show it done.
+            progress.update(task, total=1, completed=1)
     finally:
         if own_progress:
             progress.stop()
