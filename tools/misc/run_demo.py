@@ -24,9 +24,14 @@ import os.path as osp
 import sys
 from typing import Dict, List
 
-from mmdsad.utils.tool_runs import (SWEEP_KEY, SWEEP_THRESHOLDS,
-                                    add_sweep_mean, last_checkpoint,
-                                    run_logged, sweep_option)
+from mmdsad.utils.tool_runs import (
+    SWEEP_KEY,
+    SWEEP_THRESHOLDS,
+    add_sweep_mean,
+    last_checkpoint,
+    run_logged,
+    sweep_option,
+)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
