@@ -39,7 +39,8 @@ STUDENT_CONFIG = 'configs/demo/dnanet_num4_synthetic.py'
 DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
 METRIC_KEYS = ('IoU', 'nIoU', 'Pd', 'Fa_1e-6')
 # The demo's data: frames large enough that DNANet's deepest stage
-# (1/16 size) is 8x8, targets near the noise floor, clutter.
+# (1/16 size) is 8x8 (6x6 on the 96x96 training crops), targets near the
+# noise floor, clutter.
 FRAME_SIZE = 128
 NUM_TRAIN = 96
 NUM_TEST = 32
