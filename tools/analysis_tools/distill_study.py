@@ -120,7 +120,10 @@ def run_one(name: str, config: str, overrides: List[str], seed: int,
         with open(result_file, encoding='utf-8') as f:
             return json.load(f)
     options = [f'randomness.seed={seed}', *args.cfg_options, *overrides]
-    data = ['--data-root', args.data_root] if args.data_root else []
+    # The tools run from the repository root: paths must not depend on ours.
+    config = osp.abspath(config)
+    data = ['--data-root', osp.abspath(args.data_root)
+            ] if args.data_root else []
     env = dict(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     label = f'{name} seed {seed}'
     run_logged([
