@@ -7,12 +7,9 @@ _base_ = [
     '../amfunet/amfunet_num16_nudt.py', '../_base_/fdep/dinov2_small.py'
 ]
 model = dict(
+    _base_.coisd,
     _delete_=True,
-    type='COISD',
     architecture=_base_.model,
-    vfm=_base_.vfm,
     samf=dict(type='SAMF', channels=256),
-    fusion_point='backbone.conv5',
-    main_weight=_base_.main_weight,
-    light_weight=_base_.light_weight)
+    fusion_point='backbone.conv5')
 test_evaluator = dict(hse=True)

@@ -10,6 +10,7 @@ vfm = dict(
     snapshot_dir='checkpoints/dinov2-small',
     hub_id='facebook/dinov2-small',
     num_taps=4)
-# CO-ISD's loss weights: w_main * SoftIoU(main) + w_light * SoftIoU(light).
-main_weight = 1.0
-light_weight = 1.0
+# CO-ISD around a network config's `model`; a leaf config adds
+# architecture, samf (its channels = the fusion point's width) and
+# fusion_point. Loss: w_main * SoftIoU(main) + w_light * SoftIoU(light).
+coisd = dict(type='COISD', vfm=vfm, main_weight=1.0, light_weight=1.0)
