@@ -66,6 +66,21 @@ def test_test_reports_metrics_and_overlays(repo_root, trained_run):
     assert len(overlays) == 2
 
 
+def test_test_reports_hse_beside_the_other_metrics(repo_root, trained_run):
+    data_root, work_dir = trained_run
+    metrics_file = osp.join(work_dir, 'metrics_hse.json')
+    result = run_tool(repo_root, 'tools/test.py', CONFIG,
+                      osp.join(work_dir, 'iter_2.pth'), '--work-dir',
+                      work_dir, '--data-root', data_root, '--metrics-out',
+                      metrics_file, '--cfg-options', *SHORT_RUN,
+                      'test_evaluator.hse=True',
+                      'test_evaluator.thresholds=[0.3,0.7]')
+    metrics = json.load(open(metrics_file))
+    assert {'IoU', 'nIoU', 'Pd', 'Fa_1e-6', 'IoU@0.30', 'HSE', 'HSE_pixel',
+            'HSE_target'} <= set(metrics)
+    assert 'HSE (mmdsad definition' in result.stdout + result.stderr
+
+
 def test_resume_continues_from_own_work_dir(repo_root, trained_run):
     data_root, work_dir = trained_run
     run_tool(repo_root, 'tools/train.py', CONFIG, '--work-dir', work_dir,

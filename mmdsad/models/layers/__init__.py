@@ -6,9 +6,10 @@ from .cbam import (
 )
 from .dsa import DSA
 from .ream import REAM
+from .samf import SAMF
 from .tcfm import TCFM
 
 __all__ = [
     'ChannelAttention', 'SpatialAttention', 'ResCBAMBlock',
-    'make_res_cbam_stage', 'DSA', 'REAM', 'TCFM'
+    'make_res_cbam_stage', 'DSA', 'REAM', 'SAMF', 'TCFM'
 ]

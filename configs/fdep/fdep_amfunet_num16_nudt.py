@@ -1,0 +1,15 @@
+# FDEP (CO-ISD + SAMF + frozen DINOv2) around
+# configs/amfunet/amfunet_num16_nudt.py.
+# SAMF at backbone.conv5, the deepest encoder stage (256 channels).
+# Deploy the plain network: tools/model_converters/to_weights_only.py
+# CKPT OUT --strip-prefix architecture., then test OUT with that config.
+_base_ = [
+    '../amfunet/amfunet_num16_nudt.py', '../_base_/fdep/dinov2_small.py'
+]
+model = dict(
+    _base_.coisd,
+    _delete_=True,
+    architecture=_base_.model,
+    samf=dict(type='SAMF', channels=256),
+    fusion_point='backbone.conv5')
+test_evaluator = dict(hse=True)

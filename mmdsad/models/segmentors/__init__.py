@@ -1,0 +1,3 @@
+from .coisd import COISD
+
+__all__ = ['COISD']
