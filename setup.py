@@ -1,10 +1,11 @@
 """Install mmdsad the way mmseg and mmrazor install themselves.
 
 ``mim install -e .`` (or ``pip install -e .``) runs ``setup.py develop``,
-which links ``configs/`` and ``tools/`` into ``mmdsad/.mim`` so that
-``mim train mmdsad <config>`` finds them; a wheel or sdist build copies them
-there instead. There is deliberately no ``pyproject.toml``: with one,
-setuptools >= 80 turns ``develop`` into a PEP 660 editable install and the
+which links ``configs/``, ``tools/`` and ``model-index.yml`` into
+``mmdsad/.mim`` so that ``mim train mmdsad <config>`` and ``mmdsad::``
+config paths (MMRazor's ``cfg_path``) find them; a wheel or sdist build
+copies them there instead. There is deliberately no ``pyproject.toml``: with
+one, setuptools >= 80 turns ``develop`` into a PEP 660 editable install and the
 ``.mim`` links are never made (docs/installation.md).
 """
 import os
@@ -15,7 +16,7 @@ import warnings
 
 from setuptools import find_packages, setup
 
-MIM_FILES = ('configs', 'tools')
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def read_version() -> str:
@@ -43,7 +44,7 @@ def read_requirements(path: str) -> list:
 
 
 def add_mim_extension() -> None:
-    """Link (editable install) or copy (wheel/sdist) configs and tools."""
+    """Link (editable install) or copy (wheel/sdist) the MIM files."""
     if 'develop' in sys.argv:
         mode = 'symlink'
     elif {'sdist', 'bdist_wheel'} & set(sys.argv):
@@ -69,7 +70,10 @@ def add_mim_extension() -> None:
                 warnings.warn(
                     f'Cannot link {src} to {dst}; copying instead.',
                     stacklevel=2)
-        shutil.copytree(src, dst)
+        if osp.isdir(src):
+            shutil.copytree(src, dst)
+        else:
+            shutil.copyfile(src, dst)
 
 
 if __name__ == '__main__':

@@ -15,7 +15,6 @@ from mmengine.runner import Runner
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.utils import trust_checkpoint_dir
 from mmdsad.utils.cli import add_config_arguments, load_config
-from mmdsad.utils.distill_checks import check_distillation, is_distillation
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,8 +61,8 @@ def main() -> None:
         # weights-only loading refuses; they are the trusted case.
         trust_checkpoint_dir(osp.abspath(cfg.work_dir))
 
-    if is_distillation(cfg):
-        check_distillation(cfg)
+    # A distillation's checks (teacher checkpoint, recorders) run while the
+    # runner builds the model: mmdsad.models.algorithms.CheckedTeacherDistill.
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -3,16 +3,16 @@
 MMRazor builds a distillation even when its teacher checkpoint belongs to
 another network (mmengine loads non-strictly and only logs the mismatch) and
 fails on a misspelt recorder with a bare assertion. A user would lose a run,
-or distil from a half-random teacher. ``tools/train.py`` calls
-:func:`check_distillation` first, which explains each problem and its fix.
+or distil from a half-random teacher. The algorithm
+:class:`~mmdsad.models.algorithms.CheckedTeacherDistill` runs these checks
+while it is built, so every entry point (``Runner.from_cfg``, ``mim train``,
+``tools/train.py``) refuses the same input with the same explanation.
 """
 import difflib
 from typing import Dict, Iterable, List
 
+import torch
 import torch.nn as nn
-from mmengine.config import Config, ConfigDict
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 from .checkpoint import load_checkpoint_file
 
@@ -23,12 +23,6 @@ NUM_LISTED = 5
 
 class DistillConfigError(ValueError):
     """A distillation config that cannot run as written."""
-
-
-def is_distillation(cfg: Config) -> bool:
-    """Whether ``cfg.model`` is an MMRazor distillation with a teacher."""
-    model = cfg.get('model', {})
-    return 'teacher' in model and 'architecture' in model
 
 
 def closest_names(name: str, candidates: Iterable[str]) -> List[str]:
@@ -61,12 +55,17 @@ def check_recorders(model: nn.Module, recorders: Dict, side: str) -> None:
                 f'model.distiller.{side}_recorders.{recorder_name}.source.')
 
 
-def check_teacher_checkpoint(teacher: nn.Module, filename: str) -> None:
-    """The checkpoint must hold exactly the teacher's weights.
+def load_teacher_state(teacher: nn.Module,
+                       filename: str) -> Dict[str, torch.Tensor]:
+    """Read the teacher checkpoint once and check it holds exactly its weights.
 
     Args:
         teacher (nn.Module): The teacher built from the config.
         filename (str): ``model.teacher_ckpt``.
+
+    Returns:
+        dict[str, Tensor]: The state dict, keys as in ``teacher`` (a
+        ``module.`` prefix of distributed training removed).
 
     Raises:
         DistillConfigError: No checkpoint is set.
@@ -101,19 +100,4 @@ def check_teacher_checkpoint(teacher: nn.Module, filename: str) -> None:
             f'keys {unexpected[:NUM_LISTED]}, {len(mismatched)} shape '
             f'mismatches {mismatched[:NUM_LISTED]}. Use the checkpoint of '
             'a teacher trained with the config in model.teacher.')
-
-
-def check_distillation(cfg: Config) -> None:
-    """Validate the teacher checkpoint and the recorders of ``cfg.model``.
-
-    Args:
-        cfg (Config): A config whose model is an MMRazor distillation.
-    """
-    model_cfg = cfg.model
-    init_default_scope('mmseg')
-    student = MODELS.build(ConfigDict(model_cfg.architecture))
-    teacher = MODELS.build(ConfigDict(model_cfg.teacher))
-    distiller = model_cfg.get('distiller', {})
-    check_recorders(student, distiller.get('student_recorders'), 'student')
-    check_recorders(teacher, distiller.get('teacher_recorders'), 'teacher')
-    check_teacher_checkpoint(teacher, model_cfg.get('teacher_ckpt'))
+    return state

@@ -1,28 +1,38 @@
 """DSAD distillation configs: what MMRazor builds from them, and how it
 trains."""
+import copy
 import glob
 import os.path as osp
 
 import pytest
 import torch
 from mmengine.config import Config, ConfigDict
+from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmrazor.registry import MODELS
+from mmseg.registry import MODELS as SEG_MODELS
 from mmseg.structures import SegDataSample
 
 from mmdsad.analysis import count_complexity
+from mmdsad.utils.weights_only import save_weights_only
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def distill_configs(repo_root):
     return sorted(glob.glob(osp.join(repo_root, 'configs/distill/*.py')))
 
 
-def build_algorithm(cfg):
+def build_algorithm(cfg, tmp_path):
+    """The algorithm with a randomly initialised teacher saved as its
+    checkpoint (the algorithm refuses to run without one)."""
+    init_default_scope('mmseg')
+    teacher = SEG_MODELS.build(ConfigDict(cfg.model.teacher))
+    teacher_ckpt = str(tmp_path / 'random_teacher.pth')
+    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
     init_default_scope('mmrazor')
-    model_cfg = ConfigDict(cfg.model)
-    model_cfg.teacher_ckpt = None
-    return MODELS.build(model_cfg)
+    return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
 
 
 def batch(size=32, num=2):
@@ -44,7 +54,7 @@ def test_every_distill_config_follows_the_paper_recipe(repo_root):
     assert paths, 'no distillation configs'
     for path in paths:
         cfg = Config.fromfile(path)
-        assert cfg.model.type == 'SingleTeacherDistill', path
+        assert cfg.model.type == 'CheckedTeacherDistill', path
         assert cfg.model._scope_ == 'mmrazor'
         assert cfg.model.architecture._scope_ == 'mmseg'
         assert cfg.model.teacher._scope_ == 'mmseg'
@@ -66,9 +76,10 @@ def test_every_distill_config_follows_the_paper_recipe(repo_root):
     'dsad_uniform_weights_dnanet_num16_num4_nudt.py',
     'dsad_cbam_weights_dnanet_num16_num4_nudt.py',
 ])
-def test_gradients_reach_student_and_connectors_not_teacher(repo_root, name):
+def test_gradients_reach_student_and_connectors_not_teacher(
+        repo_root, tmp_path, name):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
-    algorithm = build_algorithm(cfg)
+    algorithm = build_algorithm(cfg, tmp_path)
     algorithm.train()
     data = algorithm.data_preprocessor(batch(), training=True)
     losses = algorithm(**data, mode='loss')
@@ -87,10 +98,10 @@ def test_gradients_reach_student_and_connectors_not_teacher(repo_root, name):
     assert all(not p.requires_grad for p in algorithm.teacher.parameters())
 
 
-def test_teacher_norm_stays_in_eval(repo_root):
+def test_teacher_norm_stays_in_eval(repo_root, tmp_path):
     cfg = Config.fromfile(
         osp.join(repo_root, 'configs/distill/dsad_dnanet_num16_num4_nudt.py'))
-    algorithm = build_algorithm(cfg)
+    algorithm = build_algorithm(cfg, tmp_path)
     algorithm.train()
     teacher_bn = [
         m for m in algorithm.teacher.modules()
@@ -108,3 +119,28 @@ def test_complexity_of_a_distillation_is_the_students(repo_root):
     shape = (3, 64, 64)
     assert count_complexity(distill, shape) == count_complexity(
         student, shape)
+
+
+ALL_DISTILL_CONFIGS = sorted(
+    glob.glob(osp.join(REPO_ROOT, 'configs/distill/*.py')) +
+    glob.glob(osp.join(REPO_ROOT, 'configs/demo/dsad_*.py')))
+
+
+@pytest.mark.parametrize(
+    'path', ALL_DISTILL_CONFIGS, ids=lambda path: osp.basename(path))
+def test_one_training_step_changes_student_not_teacher(path, tmp_path):
+    cfg = Config.fromfile(path)
+    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm.train()
+    optim_wrapper = build_optim_wrapper(algorithm, cfg.optim_wrapper)
+    student_before = copy.deepcopy(algorithm.architecture.state_dict())
+    teacher_before = copy.deepcopy(algorithm.teacher.state_dict())
+    algorithm.train_step(batch(), optim_wrapper)
+    student_after = algorithm.architecture.state_dict()
+    assert any(not torch.equal(value, student_after[key])
+               for key, value in student_before.items())
+    # Weights and BN statistics: the teacher is frozen and in eval mode.
+    teacher_after = algorithm.teacher.state_dict()
+    assert all(
+        torch.equal(value, teacher_after[key])
+        for key, value in teacher_before.items())

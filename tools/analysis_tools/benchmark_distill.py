@@ -70,7 +70,11 @@ def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
     model_cfg = ConfigDict(cfg.model)
-    model_cfg.teacher_ckpt = None  # timing only: random teacher weights
+    # Timing only: random teacher weights, so MMRazor's own algorithm (the
+    # same computation) without the checks of CheckedTeacherDistill, which
+    # needs a trained teacher's checkpoint.
+    model_cfg.type = 'SingleTeacherDistill'
+    model_cfg.teacher_ckpt = None
     init_default_scope('mmrazor')
     algorithm = RAZOR_MODELS.build(model_cfg)
     init_default_scope('mmseg')

@@ -49,11 +49,13 @@ dsad_distiller = dict(
     loss_forward_mappings=dict(
         loss_pwmse_encoder=_mapping('encoder'),
         loss_pwmse_decoder=_mapping('decoder')))
-# The MMRazor algorithm around it; a network's dsad_<net>.py adds the
-# student (architecture), the teacher and its checkpoint.
+# The MMRazor algorithm around it (SingleTeacherDistill that refuses a
+# missing, unsafe or mismatched teacher checkpoint and misspelt recorders);
+# a network's dsad_<net>.py adds the student (architecture), the teacher and
+# its checkpoint.
 dsad_algorithm = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='CheckedTeacherDistill',
     teacher_trainable=False,
     teacher_norm_eval=True,
     distiller=dsad_distiller)

@@ -1,0 +1,3 @@
+from .checked_teacher_distill import CheckedTeacherDistill
+
+__all__ = ['CheckedTeacherDistill']

@@ -1,0 +1,106 @@
+"""A distillation refuses bad input when it is built, whoever builds it."""
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmseg.registry import MODELS
+
+from mmdsad.models.algorithms import CheckedTeacherDistill
+from mmdsad.models.backbones import DNANet
+from mmdsad.utils import UnsafeCheckpointError, distill_checks
+from mmdsad.utils.distill_checks import DistillConfigError
+from mmdsad.utils.weights_only import save_weights_only
+
+CONFIG = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
+
+
+@pytest.fixture
+def cfg(repo_root, tmp_path):
+    cfg = Config.fromfile(osp.join(repo_root, CONFIG))
+    cfg.work_dir = str(tmp_path / 'work_dir')
+    return cfg
+
+
+def save_model(model_cfg, path):
+    init_default_scope('mmseg')
+    model = MODELS.build(ConfigDict(model_cfg))
+    save_weights_only(model.state_dict(), {}, str(path))
+    return str(path)
+
+
+def test_valid_teacher_is_built_once_and_read_once(cfg, tmp_path,
+                                                   monkeypatch):
+    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+    expected = torch.load(cfg.model.teacher_ckpt, weights_only=True)
+    reads, builds = [], []
+    load = distill_checks.load_checkpoint_file
+    monkeypatch.setattr(distill_checks, 'load_checkpoint_file',
+                        lambda *a, **k: reads.append(a) or load(*a, **k))
+    init = DNANet.__init__
+
+    def counting_init(self, *args, **kwargs):
+        builds.append(kwargs.get('channels'))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(DNANet, '__init__', counting_init)
+    model = Runner.from_cfg(cfg).model
+    assert isinstance(model, CheckedTeacherDistill)
+    assert len(reads) == 1 and len(builds) == 2
+    # The runner initialises weights before training: not the teacher's.
+    model.init_weights()
+    for key, value in model.teacher.state_dict().items():
+        torch.testing.assert_close(value, expected['state_dict'][key])
+
+
+def refused(cfg, error, match):
+    with pytest.raises(error, match=match):
+        Runner.from_cfg(cfg)
+
+
+def test_missing_teacher_checkpoint(cfg, tmp_path):
+    cfg.model.teacher_ckpt = str(tmp_path / 'missing_teacher.pth')
+    refused(cfg, FileNotFoundError, 'missing_teacher.pth')
+
+
+def test_unset_teacher_checkpoint_says_how(cfg):
+    cfg.model.teacher_ckpt = None
+    refused(cfg, DistillConfigError, 'model.teacher_ckpt=<file>')
+
+
+def test_wrong_width_checkpoint_is_refused(cfg, tmp_path):
+    # The student's (num4) weights offered as the num16 teacher.
+    cfg.model.teacher_ckpt = save_model(cfg.model.architecture,
+                                        tmp_path / 'num4.pth')
+    refused(cfg, DistillConfigError, r'num4.pth does not match .* shape')
+
+
+def test_wrong_network_checkpoint_is_refused(cfg, tmp_path):
+    path = str(tmp_path / 'other.pth')
+    save_weights_only({'encoder.weight': torch.ones(3)}, {}, path)
+    cfg.model.teacher_ckpt = path
+    refused(cfg, DistillConfigError, 'missing keys')
+
+
+def test_full_checkpoint_is_refused_with_the_converter(cfg, tmp_path):
+    path = str(tmp_path / 'full.pth')
+    # numpy scalars, like mmengine's metadata, need arbitrary unpickling.
+    torch.save(dict(state_dict={}, meta=dict(seed=np.int64(0))), path)
+    cfg.model.teacher_ckpt = path
+    refused(cfg, UnsafeCheckpointError, 'to_weights_only')
+
+
+@pytest.mark.parametrize('side', ['student', 'teacher'])
+def test_misspelt_recorder_lists_closest_names(cfg, tmp_path, side):
+    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+    cfg.model.distiller[f'{side}_recorders'].encoder.source = \
+        'backbone.conv4_O'
+    with pytest.raises(DistillConfigError) as error:
+        Runner.from_cfg(cfg)
+    message = str(error.value)
+    assert f'{side} recorder' in message and 'backbone.conv4_O' in message
+    assert "'backbone.conv4_0'" in message
+    assert f'model.distiller.{side}_recorders.encoder.source' in message
