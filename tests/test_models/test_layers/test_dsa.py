@@ -8,7 +8,7 @@ from mmengine.analysis import FlopAnalyzer
 from mmseg.registry import MODELS
 
 from mmdsad.models.layers import DSA
-from mmdsad.models.layers.dsa import KERNEL_SIZE, RAY_LENGTH
+from mmdsad.models.layers.dsa import KERNEL_SIZE
 
 SIZE = 64
 AMPLITUDE = 0.5
@@ -20,10 +20,9 @@ TARGET_MIN = 0.95
 CLUTTER_MAX = 0.52
 # Keep clear of the zero-padded border and of the blob.
 MARGIN = 5
-# Counted MACs: 7 taps for each of the four pairs per pixel; the diagonal
-# conv1d also runs over RAY_LENGTH zero columns per row for its two pairs;
-# FlopAnalyzer counts 4 per bilinearly interpolated base-kernel value.
-TAPS = KERNEL_SIZE
+# Counted MACs: one dense 7x7 convolution with four output channels per
+# pixel; FlopAnalyzer counts 4 per bilinearly interpolated base-kernel value.
+PAIRS = 4
 KERNEL_EXPANSION = 4 * KERNEL_SIZE * KERNEL_SIZE
 
 
@@ -126,7 +125,7 @@ def perturbed_dsa(dtype=torch.float32):
     return dsa
 
 
-def test_line_convolutions_equal_dense_eight_directions():
+def test_pair_convolution_equals_dense_eight_directions():
     dsa = perturbed_dsa()
     x = torch.randn(2, 5, 19, 23)
     dense = dense_contrasts(dsa, x)
@@ -162,13 +161,12 @@ def test_gradient_equals_dense_gradient():
 
 
 @pytest.mark.parametrize('size', [(256, 256), (16, 16), (19, 23)])
-def test_counted_cost_is_seven_taps_per_pair(size):
+def test_counted_cost_is_the_dense_pair_convolution(size):
     height, width = size
     analyzer = FlopAnalyzer(DSA(learnable=True), torch.rand(1, 4, *size))
     analyzer.unsupported_ops_warnings(False)
     counts = analyzer.by_operator()
-    assert counts['conv'] == (4 * TAPS * height * width +
-                              2 * TAPS * RAY_LENGTH * height)
+    assert counts['conv'] == PAIRS * KERNEL_SIZE**2 * height * width
     assert analyzer.total() == counts['conv'] + KERNEL_EXPANSION
 
 
