@@ -1,0 +1,162 @@
+"""Build the plain IRSTD network of a config and load a checkpoint into it.
+
+One entry point for every way a trained model reaches inference: a plain
+network's checkpoint, a distilled student (MMRazor saves it under
+``architecture.``, beside ``teacher.*`` and ``distiller.*``) and an FDEP
+(CO-ISD) model (``architecture.*`` plus ``samf.*``, whose deployed model is
+the plain network). Checkpoints are read weights-only.
+"""
+from typing import Dict, List, Union
+
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.logging import print_log
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+from torch import nn
+
+from mmdsad.utils.checkpoint import load_checkpoint_file
+
+ARCHITECTURE_PREFIX = 'architecture.'
+CONVERTER = 'tools/model_converters/to_weights_only.py'
+# Keys listed per kind of mismatch in an error message.
+MAX_LISTED_KEYS = 10
+
+
+class CheckpointMismatchError(RuntimeError):
+    """A checkpoint's weights do not fit the network of the config."""
+
+
+def network_config(cfg: Union[str, Config]) -> ConfigDict:
+    """The config of the network that inference runs.
+
+    Args:
+        cfg (str | Config): A network config, or an FDEP (CO-ISD) or
+            distillation config whose ``model.architecture`` is the network.
+
+    Returns:
+        ConfigDict: The segmentor's model config.
+
+    Raises:
+        ValueError: The architecture is given by ``cfg_path`` (MMRazor), so
+            the config does not hold it; the message names the fix.
+    """
+    if isinstance(cfg, str):
+        cfg = Config.fromfile(cfg)
+    model = cfg.model
+    architecture = model.get('architecture')
+    if architecture is None:
+        return model
+    if 'type' not in architecture:
+        raise ValueError(
+            f'the config {cfg.filename} builds its network from '
+            f'{architecture}; pass that network config instead (e.g. '
+            'configs/dnanet/dnanet_num4_nudt.py for a distilled DNANet '
+            'num4 student)')
+    return architecture
+
+
+def network_state_dict(checkpoint: dict,
+                       filename: str) -> Dict[str, torch.Tensor]:
+    """The network's weights in a loaded checkpoint.
+
+    Args:
+        checkpoint (dict): A weights-only checkpoint (``state_dict`` and
+            ``meta``) or a bare state dict.
+        filename (str): Its path, for messages.
+
+    Returns:
+        dict[str, Tensor]: The state dict; from a distillation or CO-ISD
+        checkpoint, the ``architecture.`` entries without the prefix (the
+        teacher, distiller and SAMF entries are dropped, with a notice).
+    """
+    state = checkpoint.get('state_dict', checkpoint)
+    if not isinstance(state, dict):
+        raise CheckpointMismatchError(
+            f'{filename} holds no state dict (found {type(state).__name__})')
+    if not any(key.startswith(ARCHITECTURE_PREFIX) for key in state):
+        return state
+    dropped = sorted({
+        key.split('.', 1)[0]
+        for key in state if not key.startswith(ARCHITECTURE_PREFIX)
+    })
+    if dropped:
+        print_log(
+            f'{filename}: using the network under {ARCHITECTURE_PREFIX!r}; '
+            f'dropping {", ".join(p + ".*" for p in dropped)} (to do this '
+            f'once: python {CONVERTER} {filename} OUT --strip-prefix '
+            f'{ARCHITECTURE_PREFIX})',
+            logger='current')
+    return {
+        key[len(ARCHITECTURE_PREFIX):]: value
+        for key, value in state.items() if key.startswith(ARCHITECTURE_PREFIX)
+    }
+
+
+def _listed(kind: str, keys: List[str]) -> str:
+    shown = ', '.join(keys[:MAX_LISTED_KEYS])
+    more = len(keys) - MAX_LISTED_KEYS
+    return f'{kind} ({len(keys)}): {shown}' + (f' ... and {more} more'
+                                               if more > 0 else '')
+
+
+def load_network_weights(network: nn.Module, state: Dict[str, torch.Tensor],
+                         filename: str, config_name: str) -> None:
+    """Load ``state`` into ``network`` exactly, or say what does not fit.
+
+    Args:
+        network (nn.Module): The built network.
+        state (dict[str, Tensor]): Its weights.
+        filename (str): Checkpoint path, for the message.
+        config_name (str): Config path, for the message.
+
+    Raises:
+        CheckpointMismatchError: Keys missing from the checkpoint, keys the
+            network does not have, or shapes that differ, listed.
+    """
+    expected = network.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong_shape = sorted(
+        f'{key} {tuple(state[key].shape)} vs {tuple(expected[key].shape)}'
+        for key in set(expected) & set(state)
+        if state[key].shape != expected[key].shape)
+    problems = [
+        _listed(kind, keys)
+        for kind, keys in (('missing from the checkpoint', missing),
+                           ('not in the network', unexpected),
+                           ('checkpoint vs network shape', wrong_shape))
+        if keys
+    ]
+    if problems:
+        raise CheckpointMismatchError(
+            f'{filename} does not match the network of {config_name}: ' +
+            '; '.join(problems) + '. Check that the config is the one the '
+            'checkpoint was trained with (network and width).')
+    network.load_state_dict(state, strict=True)
+
+
+def load_network(cfg: Union[str, Config],
+                 checkpoint: str,
+                 device: str = 'cpu') -> nn.Module:
+    """Build a config's network, load a checkpoint, switch to eval mode.
+
+    Args:
+        cfg (str | Config): Config path or object (see
+            :func:`network_config`).
+        checkpoint (str): Weights-only checkpoint path (see
+            :mod:`mmdsad.utils.checkpoint` for converting a full one).
+        device (str): Torch device. Defaults to 'cpu'.
+
+    Returns:
+        nn.Module: The mmseg segmentor, in eval mode, on ``device``.
+    """
+    if isinstance(cfg, str):
+        cfg = Config.fromfile(cfg)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    network = MODELS.build(network_config(cfg))
+    state = network_state_dict(
+        load_checkpoint_file(checkpoint, map_location='cpu'), checkpoint)
+    load_network_weights(network, state, checkpoint, cfg.filename)
+    network.cfg = cfg
+    return network.to(device).eval()
