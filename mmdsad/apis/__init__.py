@@ -1,14 +1,17 @@
 """Inference and deployment: load a trained network, export it, run it."""
 from .deployed_network import DeployedNetwork
+from .irstd_inferencer import FrameResult, IRSTDInferencer, SkippedFrame
 from .network_loading import (
-                              CheckpointMismatchError,
-                              load_network,
-                              network_config,
-                              network_state_dict,
+    CheckpointMismatchError,
+    load_network,
+    network_config,
+    network_state_dict,
 )
 from .onnx_export import export_onnx
+from .targets import Target, find_targets
 
 __all__ = [
     'DeployedNetwork', 'CheckpointMismatchError', 'load_network',
-    'network_config', 'network_state_dict', 'export_onnx'
+    'network_config', 'network_state_dict', 'export_onnx', 'FrameResult',
+    'IRSTDInferencer', 'SkippedFrame', 'Target', 'find_targets'
 ]

@@ -20,10 +20,19 @@ class Components(NamedTuple):
             (row, col) centroid of each component.
         areas (np.ndarray): Int64 array of shape (N,) holding the number of
             pixels of each component.
+        boxes (np.ndarray): Int64 array of shape (N, 4) holding the
+            bounding box of each component as (x, y, width, height).
+        labels (np.ndarray): Int32 label image of shape (H, W), 0 for
+            background; its label numbers are OpenCV's, not the order here.
+        label_ids (np.ndarray): Int64 array of shape (N,): the value of each
+            component in ``labels``.
     """
 
     centroids: np.ndarray
     areas: np.ndarray
+    boxes: np.ndarray
+    labels: np.ndarray
+    label_ids: np.ndarray
 
 
 def as_binary_mask(mask: Any, name: str) -> np.ndarray:
@@ -59,14 +68,18 @@ def label_components(mask: Any) -> Components:
         mask (Any): Mask of shape (H, W); nonzero pixels are foreground.
 
     Returns:
-        Components: ``centroids`` of shape (N, 2) as (row, col) and
-        ``areas`` of shape (N,).
+        Components: ``centroids`` of shape (N, 2) as (row, col), ``areas``
+        of shape (N,), ``boxes`` of shape (N, 4), the label image and each
+        component's label in it.
     """
     mask = as_binary_mask(mask, 'mask')
     if mask.size == 0 or not mask.any():
         return Components(
             centroids=np.zeros((0, 2), dtype=np.float64),
-            areas=np.zeros((0, ), dtype=np.int64))
+            areas=np.zeros((0, ), dtype=np.int64),
+            boxes=np.zeros((0, 4), dtype=np.int64),
+            labels=np.zeros(mask.shape, dtype=np.int32),
+            label_ids=np.zeros((0, ), dtype=np.int64))
     num_labels, labels, stats, centroids = cv2.connectedComponentsWithStats(
         np.ascontiguousarray(mask, dtype=np.uint8),
         connectivity=8,
@@ -79,9 +92,16 @@ def label_components(mask: Any) -> Components:
     order = np.argsort(foreground[first], kind='stable')
     assert order.size == num_labels - 1
     # OpenCV gives centroids as (x, y) = (col, row).
+    box_columns = [
+        cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+        cv2.CC_STAT_HEIGHT
+    ]
     return Components(
         centroids=centroids[1:][order][:, ::-1].astype(np.float64),
-        areas=stats[1:, cv2.CC_STAT_AREA][order].astype(np.int64))
+        areas=stats[1:, cv2.CC_STAT_AREA][order].astype(np.int64),
+        boxes=stats[1:][order][:, box_columns].astype(np.int64),
+        labels=labels,
+        label_ids=(order + 1).astype(np.int64))
 
 
 def greedy_match(gt_centroids: np.ndarray, pred_centroids: np.ndarray,

@@ -31,12 +31,20 @@ def test_label_components_raster_order(irstd_reference):
     components = label_components(mask)
     assert components.centroids.tolist() == [[0.0, 5.0], [4 / 3, 1 / 3]]
     assert components.areas.tolist() == [1, 3]
+    assert components.boxes.tolist() == [[5, 0, 1, 1], [0, 1, 2, 2]]
+    for label_id, area in zip(components.label_ids, components.areas):
+        assert (components.labels == label_id).sum() == area
+    assert components.labels[0, 5] == components.label_ids[0]
+    assert components.labels[2, 0] == components.labels[1, 0] == (
+        components.label_ids[1])
 
 
 def test_label_components_empty():
     components = label_components(np.zeros((5, 7), dtype=bool))
     assert components.centroids.shape == (0, 2)
     assert components.areas.shape == (0, )
+    assert components.boxes.shape == (0, 4)
+    assert components.labels.shape == (5, 7) and not components.labels.any()
 
 
 def test_diagonally_touching_blobs_are_one_component(irstd_reference):

@@ -1,0 +1,175 @@
+"""Run a trained IRSTD network on frames and get its targets out."""
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmseg.structures import SegDataSample
+
+from .image_inputs import ImageInput, collect_frames, read_frame
+from .network_loading import load_network, network_config
+from .targets import Target, find_targets
+
+BACKENDS = ('pytorch', 'onnxruntime')
+
+
+@dataclass
+class FrameResult:
+    """What the network found in one frame.
+
+    Attributes:
+        name (str): File name (or ``array_<index>``).
+        probabilities (np.ndarray): Float32 (H, W) at the frame's size.
+        mask (np.ndarray): Bool (H, W), probabilities above the threshold.
+        targets (list[Target]): The mask's 8-connected components.
+    """
+
+    name: str
+    probabilities: np.ndarray
+    mask: np.ndarray
+    targets: List[Target] = field(default_factory=list)
+
+
+@dataclass
+class SkippedFrame:
+    """A frame that could not be read: its name and why."""
+
+    name: str
+    reason: str
+
+
+class IRSTDInferencer:
+    """Probability maps, masks and targets of a trained IRSTD network.
+
+    Frames are read as the test pipeline reads them
+    (:class:`mmdsad.datasets.transforms.LoadIRImageFromFile`: grey
+    replicated to RGB, 16-bit scaled to [0, 255]), normalised, zero-padded
+    (after normalisation, as mmseg's data preprocessor does) to the
+    network's stride and cropped back, so any frame size works, smaller
+    than the stride included.
+
+    With ``backend='pytorch'`` inference is the segmentor's own
+    (``model.test_cfg``: ``mode='whole'``, or ``mode='slide'`` with
+    ``crop_size`` and ``stride`` for large frames, see ``slide``). With
+    ``backend='onnxruntime'`` ``checkpoint`` is an ONNX file from
+    ``tools/deployment/pytorch2onnx.py``, run whole-frame on CPU.
+
+    Args:
+        config (str | Config): The network config (or an FDEP /
+            distillation config holding it).
+        checkpoint (str): Weights-only checkpoint, or the ONNX file.
+        backend (str): 'pytorch' or 'onnxruntime'.
+        slide (tuple, optional): ((crop_h, crop_w), (stride_h, stride_w)):
+            sliced inference with overlapping tiles (PyTorch backend).
+        high_bit_scale (str): 'full' or 'minmax' for 16-bit frames.
+        device (str): Torch device of the PyTorch backend.
+    """
+
+    def __init__(self,
+                 config: Union[str, Config],
+                 checkpoint: str,
+                 backend: str = 'pytorch',
+                 slide: Optional[Tuple[Tuple[int, int], Tuple[int,
+                                                              int]]] = None,
+                 high_bit_scale: str = 'full',
+                 device: str = 'cpu') -> None:
+        if backend not in BACKENDS:
+            raise ValueError(
+                f'backend must be one of {BACKENDS}, got {backend!r}')
+        if slide is not None and backend != 'pytorch':
+            raise ValueError('sliced inference runs on the pytorch backend '
+                             "(mmseg's slide mode); use backend='pytorch'")
+        cfg = Config.fromfile(config) if isinstance(config, str) else config
+        self.backend = backend
+        self.high_bit_scale = high_bit_scale
+        model_cfg = network_config(cfg)
+        preprocessor = model_cfg.data_preprocessor
+        self.mean = np.asarray(preprocessor.mean, dtype=np.float32)
+        self.std = np.asarray(preprocessor.std, dtype=np.float32)
+        self.size_divisor = preprocessor.get('test_cfg', {}).get(
+            'size_divisor', preprocessor.get('size_divisor', 1))
+        self.threshold = model_cfg.decode_head.get('threshold', 0.5)
+        if backend == 'pytorch':
+            self.network = load_network(cfg, checkpoint, device)
+            if slide is not None:
+                (crop, stride) = slide
+                self.network.test_cfg = dict(
+                    mode='slide', crop_size=tuple(crop), stride=tuple(stride))
+        else:
+            import onnxruntime
+            self.session = onnxruntime.InferenceSession(
+                checkpoint, providers=['CPUExecutionProvider'])
+
+    def probabilities(self, pixels: np.ndarray) -> np.ndarray:
+        """Probability map of one frame.
+
+        Args:
+            pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
+
+        Returns:
+            np.ndarray: Float32 (H, W).
+        """
+        height, width = pixels.shape[:2]
+        if self.backend == 'onnxruntime':
+            # Padding with the mean is padding with 0 after the graph's
+            # normalisation, as mmseg's preprocessor pads.
+            padded = np.empty(
+                (height + (-height % self.size_divisor),
+                 width + (-width % self.size_divisor), 3), np.float32)
+            padded[...] = self.mean
+            padded[:height, :width] = pixels
+            images = padded.transpose(2, 0, 1)[None]
+            output = self.session.run(None,
+                                      {'images': images.astype(np.float32)})
+            return output[0][0, 0, :height, :width]
+        sample = SegDataSample(
+            metainfo=dict(img_shape=(height, width), ori_shape=(height,
+                                                                width)))
+        data = dict(
+            inputs=[torch.from_numpy(pixels.transpose(2, 0, 1).copy())],
+            data_samples=[sample])
+        with torch.no_grad():
+            data = self.network.data_preprocessor(data, training=False)
+            result = self.network.predict(data['inputs'],
+                                          data['data_samples'])[0]
+        return result.seg_logits.data[0].cpu().numpy()
+
+    def run(self, inputs: Union[ImageInput, Iterable[ImageInput]]
+            ) -> Iterator[Union[FrameResult, SkippedFrame]]:
+        """Infer frame by frame; unreadable frames are skipped, not fatal.
+
+        Args:
+            inputs: Paths, arrays, folders or globs (see
+                :func:`mmdsad.apis.image_inputs.collect_frames`).
+
+        Yields:
+            FrameResult | SkippedFrame: One per frame, in input order; a
+            skipped frame is also warned about.
+        """
+        for name, source in collect_frames(inputs):
+            try:
+                pixels = read_frame(source, name, self.high_bit_scale)
+            except (OSError, ValueError) as error:
+                warnings.warn(f'skipping {name}: {error}', stacklevel=2)
+                yield SkippedFrame(name, str(error))
+                continue
+            probabilities = self.probabilities(pixels)
+            mask, targets = find_targets(probabilities, self.threshold)
+            yield FrameResult(name, probabilities, mask, targets)
+
+    def __call__(self, inputs: Union[ImageInput, Iterable[ImageInput]]
+                 ) -> List[FrameResult]:
+        """Results of the readable frames (see :meth:`run`).
+
+        Args:
+            inputs: Paths, arrays, folders or globs.
+
+        Returns:
+            list[FrameResult]: One per readable frame.
+        """
+        return [
+            result for result in self.run(inputs)
+            if isinstance(result, FrameResult)
+        ]

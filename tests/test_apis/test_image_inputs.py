@@ -1,0 +1,53 @@
+"""Frames from paths, folders, globs and arrays, 8- or 16-bit, 1 or 3 ch."""
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from mmdsad.apis.image_inputs import collect_frames, read_frame
+
+
+def test_folder_glob_path_and_array(tmp_path):
+    for name in ('b.png', 'a.bmp'):
+        cv2.imwrite(str(tmp_path / name), np.zeros((4, 5), np.uint8))
+    (tmp_path / 'notes.txt').write_text('not an image')
+    array = np.zeros((3, 3), np.uint8)
+    frames = collect_frames(
+        [str(tmp_path),
+         str(tmp_path / '*.png'),
+         str(tmp_path / 'a.bmp'), array])
+    assert [name for name, _ in frames] == [
+        'a.bmp', 'b.png', 'b.png', 'a.bmp', 'array_3'
+    ]
+    assert frames[-1][1] is array
+
+
+def test_missing_input_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nothing_here'):
+        collect_frames(str(tmp_path / 'nothing_here*.png'))
+
+
+def test_depths_and_channels_read_alike(tmp_path):
+    grey = np.random.default_rng(0).integers(0, 256, (6, 7), dtype=np.uint8)
+    expected = np.repeat(grey[..., None], 3, axis=2).astype(np.float32)
+    deep = grey.astype(np.uint16) * 257  # 16-bit 'full': x * 255 / 65535
+    Image.fromarray(deep).save(tmp_path / 'deep.png')
+    cv2.imwrite(str(tmp_path / 'grey.png'), grey)
+    sources = {
+        'grey array': grey,
+        'grey (H, W, 1)': grey[..., None],
+        'rgb array': np.repeat(grey[..., None], 3, axis=2),
+        '16-bit array': deep,
+        '16-bit rgb array': np.repeat(deep[..., None], 3, axis=2),
+        'grey file': str(tmp_path / 'grey.png'),
+        '16-bit file': str(tmp_path / 'deep.png'),
+    }
+    for name, source in sources.items():
+        pixels = read_frame(source, name)
+        assert pixels.dtype == np.float32 and pixels.shape == (6, 7, 3), name
+        np.testing.assert_allclose(pixels, expected, atol=1e-3, err_msg=name)
+
+
+def test_bad_array_is_refused_with_its_name():
+    with pytest.raises(ValueError, match='frame odd'):
+        read_frame(np.zeros((4, 4), np.float32), 'odd')
