@@ -21,12 +21,15 @@ class FrameResult:
 
     Attributes:
         name (str): File name (or ``array_<index>``).
+        pixels (np.ndarray): Float32 (H, W, 3) RGB in [0, 255], the frame
+            as the network saw it (16-bit scaled).
         probabilities (np.ndarray): Float32 (H, W) at the frame's size.
         mask (np.ndarray): Bool (H, W), probabilities above the threshold.
         targets (list[Target]): The mask's 8-connected components.
     """
 
     name: str
+    pixels: np.ndarray
     probabilities: np.ndarray
     mask: np.ndarray
     targets: List[Target] = field(default_factory=list)
@@ -157,7 +160,7 @@ class IRSTDInferencer:
                 continue
             probabilities = self.probabilities(pixels)
             mask, targets = find_targets(probabilities, self.threshold)
-            yield FrameResult(name, probabilities, mask, targets)
+            yield FrameResult(name, pixels, probabilities, mask, targets)
 
     def __call__(self, inputs: Union[ImageInput, Iterable[ImageInput]]
                  ) -> List[FrameResult]:

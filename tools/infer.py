@@ -1,0 +1,182 @@
+"""Run a trained IRSTD network over frames: masks, overlays, targets.
+
+Writes, into a new output folder (an existing one is refused, so earlier
+results are never overwritten):
+
+* ``masks/<name>.png``: the binary mask (0 / 255) at the frame's size;
+* ``overlays/<name>.png``: the frame with the mask in red and a green box
+  around each target;
+* ``targets.json``: per frame its size and targets (centroid, box, area,
+  peak probability), the frames skipped as unreadable and why, and the
+  run's summary.
+
+Example:
+    python tools/infer.py configs/dnanet/dnanet_num4_nudt.py student.pth \
+        frames/ --out-dir work_dirs/infer_frames
+    # large frames, sliced into overlapping 256x256 tiles
+    python tools/infer.py CONFIG CKPT big/ --out-dir OUT \
+        --slide 256 256 --slide-stride 192 192
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import time
+from typing import Dict, List
+
+import cv2
+import numpy as np
+from rich.progress import Progress
+
+from mmdsad.apis import FrameResult, IRSTDInferencer
+from mmdsad.apis.image_inputs import collect_frames
+
+MASK_COLOUR_BGR = (0, 0, 255)
+BOX_COLOUR_BGR = (0, 255, 0)
+MASK_OPACITY = 0.5
+# Boxes are drawn this many pixels outside the target, so that the
+# target itself stays visible.
+BOX_MARGIN = 2
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Detect infrared small targets in frames')
+    parser.add_argument('config', help='network config')
+    parser.add_argument(
+        'checkpoint', help='weights-only checkpoint (or .onnx with '
+        '--backend onnxruntime)')
+    parser.add_argument(
+        'inputs', nargs='+', help='image files, folders or glob patterns')
+    parser.add_argument(
+        '--out-dir', required=True, help='output folder (must not exist)')
+    parser.add_argument(
+        '--backend', choices=['pytorch', 'onnxruntime'], default='pytorch')
+    parser.add_argument(
+        '--slide',
+        type=int,
+        nargs=2,
+        metavar=('CROP_H', 'CROP_W'),
+        help="sliced inference with tiles of this size (mmseg's slide "
+        'mode), for frames larger than the network was trained on')
+    parser.add_argument(
+        '--slide-stride',
+        type=int,
+        nargs=2,
+        metavar=('STRIDE_H', 'STRIDE_W'),
+        help='tile step (default: 3/4 of the tile, i.e. 1/4 overlap)')
+    parser.add_argument(
+        '--high-bit-scale',
+        choices=['full', 'minmax'],
+        default='full',
+        help='how 16-bit frames are mapped to [0, 255] (as in training)')
+    return parser.parse_args()
+
+
+def overlay(result: FrameResult) -> np.ndarray:
+    """The frame with its mask in red and boxes around its targets.
+
+    Args:
+        result (FrameResult): One frame's result.
+
+    Returns:
+        np.ndarray: uint8 BGR image of shape (H, W, 3).
+    """
+    image = cv2.cvtColor(
+        np.clip(result.pixels, 0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
+    tinted = image.copy()
+    tinted[result.mask] = MASK_COLOUR_BGR
+    image = cv2.addWeighted(tinted, MASK_OPACITY, image, 1 - MASK_OPACITY, 0)
+    for target in result.targets:
+        x, y, width, height = target.bbox
+        cv2.rectangle(image, (x - BOX_MARGIN, y - BOX_MARGIN),
+                      (x + width - 1 + BOX_MARGIN, y + height - 1 +
+                       BOX_MARGIN), BOX_COLOUR_BGR, 1)
+    return image
+
+
+def unique_stem(name: str, used: Dict[str, int]) -> str:
+    """File stem for ``name``; frames of the same name get ``_1``, ``_2``."""
+    stem = osp.splitext(name)[0]
+    count = used.get(stem, 0)
+    used[stem] = count + 1
+    return stem if count == 0 else f'{stem}_{count}'
+
+
+def main() -> None:
+    args = parse_args()
+    if osp.exists(args.out_dir):
+        raise FileExistsError(
+            f'--out-dir {args.out_dir} exists; choose a new folder (results '
+            'of an earlier run are not overwritten)')
+    slide = None
+    if args.slide:
+        stride = args.slide_stride or [size * 3 // 4 for size in args.slide]
+        slide = (tuple(args.slide), tuple(stride))
+    elif args.slide_stride:
+        raise ValueError('--slide-stride needs --slide CROP_H CROP_W')
+    inferencer = IRSTDInferencer(
+        args.config,
+        args.checkpoint,
+        backend=args.backend,
+        slide=slide,
+        high_bit_scale=args.high_bit_scale)
+    frames = collect_frames(args.inputs)
+    for folder in ('masks', 'overlays'):
+        os.makedirs(osp.join(args.out_dir, folder))
+    records: List[dict] = []
+    skipped: List[dict] = []
+    used: Dict[str, int] = {}
+    start = time.perf_counter()
+    with Progress() as progress:
+        task = progress.add_task('inference', total=len(frames))
+        for outcome in inferencer.run(args.inputs):
+            progress.advance(task)
+            if not isinstance(outcome, FrameResult):
+                skipped.append(dict(name=outcome.name, reason=outcome.reason))
+                continue
+            stem = unique_stem(outcome.name, used)
+            cv2.imwrite(
+                osp.join(args.out_dir, 'masks', f'{stem}.png'),
+                outcome.mask.astype(np.uint8) * 255)
+            cv2.imwrite(
+                osp.join(args.out_dir, 'overlays', f'{stem}.png'),
+                overlay(outcome))
+            records.append(
+                dict(
+                    name=outcome.name,
+                    output=f'{stem}.png',
+                    height=outcome.mask.shape[0],
+                    width=outcome.mask.shape[1],
+                    targets=[t.to_dict() for t in outcome.targets]))
+    seconds = time.perf_counter() - start
+    num_targets = sum(len(record['targets']) for record in records)
+    summary = dict(
+        frames=len(records),
+        skipped=len(skipped),
+        targets=num_targets,
+        seconds=round(seconds, 3),
+        frames_per_second=round(len(records) / seconds, 3)
+        if seconds > 0 else None)
+    with open(osp.join(args.out_dir, 'targets.json'), 'w') as file:
+        json.dump(
+            dict(
+                config=args.config,
+                checkpoint=args.checkpoint,
+                backend=args.backend,
+                slide=slide,
+                frames=records,
+                skipped=skipped,
+                summary=summary),
+            file,
+            indent=1)
+    for item in skipped:
+        print(f'skipped {item["name"]}: {item["reason"]}')
+    print(f'{summary["frames"]} frames, {num_targets} targets, '
+          f'{summary["frames_per_second"]} frames/s'
+          f'{f", {len(skipped)} skipped" if skipped else ""}; '
+          f'results in {args.out_dir}')
+
+
+if __name__ == '__main__':
+    main()
