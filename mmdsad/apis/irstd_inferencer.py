@@ -5,7 +5,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, ConfigDict
 from mmseg.structures import SegDataSample
 
 from .image_inputs import ImageInput, collect_frames, read_frame
@@ -59,6 +59,14 @@ class IRSTDInferencer:
     ``backend='onnxruntime'`` ``checkpoint`` is an ONNX file from
     ``tools/deployment/pytorch2onnx.py``, run whole-frame on CPU.
 
+    Sliced inference stitches the tiles' logits (averaged where tiles
+    overlap) into one map before thresholding, and targets are the
+    components of that map, so a target on a tile seam is one target.
+
+    Attributes:
+        threshold (float): Mask threshold on the probabilities (the decode
+            head's, 0.5 by default).
+
     Args:
         config (str | Config): The network config (or an FDEP /
             distillation config holding it).
@@ -98,7 +106,7 @@ class IRSTDInferencer:
             self.network = load_network(cfg, checkpoint, device)
             if slide is not None:
                 (crop, stride) = slide
-                self.network.test_cfg = dict(
+                self.network.test_cfg = ConfigDict(
                     mode='slide', crop_size=tuple(crop), stride=tuple(stride))
         else:
             import onnxruntime
