@@ -158,5 +158,4 @@ def load_network(cfg: Union[str, Config],
     state = network_state_dict(
         load_checkpoint_file(checkpoint, map_location='cpu'), checkpoint)
     load_network_weights(network, state, checkpoint, cfg.filename)
-    network.cfg = cfg
     return network.to(device).eval()
