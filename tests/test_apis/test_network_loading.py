@@ -84,3 +84,17 @@ def test_full_checkpoint_is_refused_with_the_converter(repo_root, tmp_path):
     torch.save({'state_dict': {}, 'meta': {'obj': object}}, path)
     with pytest.raises(UnsafeCheckpointError, match='to_weights_only'):
         load_network(osp.join(repo_root, DNANET_NUM4), str(path))
+
+
+def test_fdep_config_and_checkpoint_load_the_plain_network(
+        repo_root, tmp_path):
+    path = str(tmp_path / 'fdep.pth')
+    saved = save_random_checkpoint(
+        osp.join(repo_root, DNANET_NUM4), path, prefix='architecture.')
+    checkpoint = torch.load(path, weights_only=True)
+    checkpoint['state_dict']['samf.0.proj.weight'] = torch.zeros(4)
+    save_weights_only(checkpoint['state_dict'], {}, path)
+    loaded = load_network(
+        osp.join(repo_root, 'configs/fdep/fdep_dnanet_num4_nudt.py'), path)
+    assert type(loaded).__name__ == 'EncoderDecoder'
+    assert same_weights(loaded, saved)

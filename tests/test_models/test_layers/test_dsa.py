@@ -211,3 +211,28 @@ def test_registered_and_rejects_unknown_base_kernel():
     assert isinstance(MODELS.build(dict(type='DSA')), DSA)
     with pytest.raises(ValueError, match='base_kernel'):
         DSA(base_kernel='box')
+
+
+def test_exported_graph_serves_every_size(tmp_path):
+    # The graph must not depend on the traced size (an earlier conv1d
+    # formulation had a width-dependent dilation).
+    onnxruntime = pytest.importorskip('onnxruntime')
+    dsa, path = DSA(base_kernel='gaussian'), str(tmp_path / 'dsa.onnx')
+    dynamic = {0: 'batch', 2: 'height', 3: 'width'}
+    torch.onnx.export(
+        dsa, (torch.randn(1, 4, 16, 16), ),
+        path,
+        input_names=['x'],
+        output_names=['weights'],
+        dynamic_axes=dict(x=dynamic, weights=dynamic),
+        opset_version=17,
+        dynamo=False)
+    session = onnxruntime.InferenceSession(
+        path, providers=['CPUExecutionProvider'])
+    for shape in [(1, 4, 16, 16), (1, 4, 16, 24), (2, 4, 9, 5)]:
+        x = torch.randn(*shape)
+        with torch.no_grad():
+            expected = dsa(x).numpy()
+        actual = session.run(None, {'x': x.numpy()})[0]
+        torch.testing.assert_close(
+            torch.from_numpy(actual), torch.from_numpy(expected))
