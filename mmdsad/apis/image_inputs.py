@@ -9,7 +9,6 @@ from PIL import Image
 from mmdsad.datasets.transforms.loading import load_pil_image, pil_to_array
 
 IMAGE_SUFFIXES = ('.png', '.bmp', '.jpg', '.jpeg', '.tif', '.tiff')
-HIGH_BIT_MAX = 65535
 # One input: a path, a folder, a glob pattern or an (H, W[, C]) array.
 ImageInput = Union[str, np.ndarray]
 # (name, source): the name used in outputs, and a path or an array.

@@ -131,9 +131,8 @@ class IRSTDInferencer:
                  width + (-width % self.size_divisor), 3), np.float32)
             padded[...] = self.mean
             padded[:height, :width] = pixels
-            images = padded.transpose(2, 0, 1)[None]
-            output = self.session.run(None,
-                                      {'images': images.astype(np.float32)})
+            images = np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
+            output = self.session.run(None, {'images': images})
             return output[0][0, 0, :height, :width]
         sample = SegDataSample(
             metainfo=dict(img_shape=(height, width), ori_shape=(height,
