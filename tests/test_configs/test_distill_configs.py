@@ -1,5 +1,5 @@
-"""DSAD distillation configs: what MMRazor builds from them, and how it
-trains."""
+"""Distillation configs (DSAD and the comparison methods): what MMRazor
+builds from them, and how it trains."""
 import copy
 import glob
 import os.path as osp
@@ -11,13 +11,21 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmrazor.registry import MODELS
-from mmseg.registry import MODELS as SEG_MODELS
 from mmseg.structures import SegDataSample
 
 from mmdsad.analysis import count_complexity
 from mmdsad.utils.weights_only import save_weights_only
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# Table 1's methods on the output logits and on DSAD's layer set.
+LOGIT_METHODS = ('kd', )
+FEATURE_METHODS = ('nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd')
+COMPARISONS = [('dnanet', 'nudt')]
+COMPARISON_CONFIGS = [
+    f'{method}_{net}_num16_num4_{data}.py'
+    for method in LOGIT_METHODS + FEATURE_METHODS
+    for net, data in COMPARISONS
+]
 
 
 def distill_configs(repo_root):
@@ -27,11 +35,11 @@ def distill_configs(repo_root):
 def build_algorithm(cfg, tmp_path):
     """The algorithm with a randomly initialised teacher saved as its
     checkpoint (the algorithm refuses to run without one)."""
-    init_default_scope('mmseg')
-    teacher = SEG_MODELS.build(ConfigDict(cfg.model.teacher))
+    # MMRazor's registry builds a network config as well as a cfg_path.
+    init_default_scope('mmrazor')
+    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
     teacher_ckpt = str(tmp_path / 'random_teacher.pth')
     save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
-    init_default_scope('mmrazor')
     return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
 
 
@@ -56,17 +64,46 @@ def test_every_distill_config_follows_the_paper_recipe(repo_root):
         cfg = Config.fromfile(path)
         assert cfg.model.type == 'CheckedTeacherDistill', path
         assert cfg.model._scope_ == 'mmrazor'
-        assert cfg.model.architecture._scope_ == 'mmseg'
-        assert cfg.model.teacher._scope_ == 'mmseg'
         assert not cfg.model.teacher_trainable and cfg.model.teacher_norm_eval
         assert cfg.optim_wrapper.optimizer == dict(type='Adagrad', lr=0.05)
         assert cfg.param_scheduler[0].type == 'CosineAnnealingLR'
         assert cfg.train_dataloader.batch_size == 16
         assert cfg.val_cfg.type == 'mmrazor.SingleTeacherDistillValLoop'
+        if not osp.basename(path).startswith('dsad_'):
+            continue
+        assert cfg.model.architecture._scope_ == 'mmseg'
+        assert cfg.model.teacher._scope_ == 'mmseg'
         losses = cfg.model.distiller.distill_losses
         assert losses and all(
             loss.type == 'PWMSELoss' and loss.loss_weight == 2.0
             for loss in losses.values()), path
+
+
+@pytest.mark.parametrize('name', COMPARISON_CONFIGS)
+def test_comparison_config_builds_from_the_network_configs(repo_root, name):
+    method, net = name.split('_')[:2]
+    data = name[:-len('.py')].split('_')[-1]
+    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+    assert cfg.model.architecture == dict(
+        cfg_path=f'mmdsad::{net}/{net}_num4_{data}.py', pretrained=False)
+    assert cfg.model.teacher == dict(
+        cfg_path=f'mmdsad::{net}/{net}_num16_{data}.py', pretrained=False)
+    assert cfg.model.teacher_ckpt == f'checkpoints/{net}_num16_{data}.pth'
+    # Same data as the student alone and as DSAD.
+    alone = Config.fromfile(
+        osp.join(repo_root, 'configs', net, f'{net}_num4_{data}.py'))
+    assert cfg.train_dataloader == alone.train_dataloader
+    # DSAD's distillation warm-up is part of DSAD only.
+    assert not cfg.get('custom_hooks')
+    recorders = cfg.model.distiller.student_recorders
+    assert recorders == cfg.model.distiller.teacher_recorders
+    if method in LOGIT_METHODS:
+        assert list(recorders) == ['logits']
+    else:
+        dsad = Config.fromfile(
+            osp.join(repo_root, 'configs/distill',
+                     f'dsad_{net}_num16_num4_{data}.py'))
+        assert recorders == dsad.model.distiller.student_recorders
 
 
 @pytest.mark.parametrize('name', [
@@ -119,6 +156,29 @@ def test_complexity_of_a_distillation_is_the_students(repo_root):
     shape = (3, 64, 64)
     assert count_complexity(distill, shape) == count_complexity(
         student, shape)
+
+
+@pytest.mark.parametrize(
+    'name', [f'{method}_{net}_num16_num4_{data}.py'
+             for method in LOGIT_METHODS for net, data in COMPARISONS])
+def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
+        repo_root, tmp_path, name):
+    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm.train()
+    data = algorithm.data_preprocessor(batch(), training=True)
+    losses = algorithm(**data, mode='loss')
+    distill = [v for k, v in losses.items() if k.startswith('distill.')]
+    assert distill and all(v.item() > 0 for v in distill)
+    sum(distill).backward()
+    # The head's last output conv makes the one-channel logits that the
+    # loss reads (data_idx=-1): the distillation gradient alone reaches it.
+    last_output = [
+        m for m in algorithm.architecture.decode_head.modules()
+        if isinstance(m, torch.nn.Conv2d) and m.out_channels == 1
+    ][-1]
+    assert last_output.weight.grad.abs().sum() > 0
+    assert all(p.grad is None for p in algorithm.teacher.parameters())
 
 
 ALL_DISTILL_CONFIGS = sorted(
