@@ -1,5 +1,6 @@
-# MGD (configs/_base_/distill/mgd.py) from DNANet num16 into num4 on
-# NUDT-SIRST (configs/_base_/distill/dnanet_nudt.py), on DSAD's layers.
+# MGD (configs/_base_/distill/mgd.py) from DNANet num16 into num4
+# on NUDT-SIRST (configs/_base_/distill/dnanet_nudt.py), on DSAD's
+# layers.
 _base_ = ['../_base_/distill/dnanet_nudt.py', '../_base_/distill/mgd.py']
 widths = _base_.layer_channels
 model = dict(

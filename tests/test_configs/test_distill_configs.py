@@ -20,7 +20,8 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # Table 1's methods on the output logits and on DSAD's layer set.
 LOGIT_METHODS = ('kd', )
 FEATURE_METHODS = ('nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd')
-COMPARISONS = [('dnanet', 'nudt')]
+COMPARISONS = [(net, data) for net in ('dnanet', 'amfunet', 'dmfnet')
+               for data in ('nudt', 'sirst')]
 COMPARISON_CONFIGS = [
     f'{method}_{net}_num16_num4_{data}.py'
     for method in LOGIT_METHODS + FEATURE_METHODS
@@ -86,13 +87,19 @@ def test_comparison_config_builds_from_the_network_configs(repo_root, name):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
     assert cfg.model.architecture == dict(
         cfg_path=f'mmdsad::{net}/{net}_num4_{data}.py', pretrained=False)
+    # DMFNet's teacher is its trained config without the training blur.
+    teacher = f'{net}_num16_{data}' + ('_teacher' if net == 'dmfnet' else '')
     assert cfg.model.teacher == dict(
-        cfg_path=f'mmdsad::{net}/{net}_num16_{data}.py', pretrained=False)
+        cfg_path=f'mmdsad::{net}/{teacher}.py', pretrained=False)
     assert cfg.model.teacher_ckpt == f'checkpoints/{net}_num16_{data}.pth'
-    # Same data as the student alone and as DSAD.
-    alone = Config.fromfile(
-        osp.join(repo_root, 'configs', net, f'{net}_num4_{data}.py'))
-    assert cfg.train_dataloader == alone.train_dataloader
+    # Same data, recipe and teacher checkpoint as DSAD.
+    dsad = Config.fromfile(
+        osp.join(repo_root, 'configs/distill',
+                 f'dsad_{net}_num16_num4_{data}.py'))
+    for key in ('train_dataloader', 'test_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'val_cfg'):
+        assert cfg[key] == dsad[key], key
+    assert cfg.model.teacher_ckpt == dsad.model.teacher_ckpt
     # DSAD's distillation warm-up is part of DSAD only.
     assert not cfg.get('custom_hooks')
     recorders = cfg.model.distiller.student_recorders
@@ -100,10 +107,20 @@ def test_comparison_config_builds_from_the_network_configs(repo_root, name):
     if method in LOGIT_METHODS:
         assert list(recorders) == ['logits']
     else:
-        dsad = Config.fromfile(
-            osp.join(repo_root, 'configs/distill',
-                     f'dsad_{net}_num16_num4_{data}.py'))
         assert recorders == dsad.model.distiller.student_recorders
+
+
+@pytest.mark.parametrize('data', ['nudt', 'sirst'])
+def test_dmfnet_teacher_config_is_the_trained_one_without_blur(
+        repo_root, data):
+    trained = Config.fromfile(
+        osp.join(repo_root, f'configs/dmfnet/dmfnet_num16_{data}.py'))
+    teacher = Config.fromfile(
+        osp.join(repo_root, f'configs/dmfnet/dmfnet_num16_{data}_teacher.py'))
+    assert trained.model.backbone.train_blur is not None
+    assert teacher.model.backbone.train_blur is None
+    trained.model.backbone.train_blur = None
+    assert teacher.model == trained.model
 
 
 @pytest.mark.parametrize('name', [
@@ -167,9 +184,23 @@ def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
     algorithm = build_algorithm(cfg, tmp_path)
     algorithm.train()
     data = algorithm.data_preprocessor(batch(), training=True)
+    # The same seed here and below: in training DMFNet's student blurs its
+    # input at random and its REAM dropout is active (in the frozen
+    # teacher too: MMRazor sets only the teacher's BN to eval).
+    torch.manual_seed(0)
     losses = algorithm(**data, mode='loss')
     distill = [v for k, v in losses.items() if k.startswith('distill.')]
     assert distill and all(v.item() > 0 for v in distill)
+    # The loss reads the predictions (the heads' last outputs).
+    loss_cfg = next(iter(cfg.model.distiller.distill_losses.values()))
+    with torch.no_grad():
+        # Teacher first, as the algorithm runs them.
+        torch.manual_seed(0)
+        prediction_T = algorithm.teacher._forward(data['inputs'])[-1]
+        prediction_S = algorithm.architecture._forward(data['inputs'])[-1]
+    torch.testing.assert_close(
+        sum(distill),
+        MODELS.build(ConfigDict(loss_cfg))(prediction_S, prediction_T))
     sum(distill).backward()
     # The head's last output conv makes the one-channel logits that the
     # loss reads (data_idx=-1): the distillation gradient alone reaches it.

@@ -18,11 +18,15 @@ aligned_distiller = dict(
         f'{layer}_align': dict(in_channel=student, out_channel=teacher)
         for layer, (student, teacher) in layer_channels.items()
     })
-# The output logits: the last of the head's outputs, the one the network
-# predicts with. A recorder on the head itself would stay empty in
-# training, where mmseg's decode head calls its forward() directly and
-# module hooks do not run.
+# The output logits: the head's forward returns every supervised output
+# and the network predicts with the last (data_idx=-1 in the method's
+# mapping). The method is recorded rather than the module: in training,
+# mmseg's decode head calls its forward() directly, so a module hook on
+# decode_head would stay empty.
 logits_recorder = dict(
-    logits=dict(type='ModuleOutputs', source='decode_head.classifiers.3'))
+    logits=dict(
+        type='MethodOutputs',
+        source='mmdsad.models.decode_heads.dnanet_head.'
+        'DNANetHead.forward'))
 logit_distiller = dict(
     student_recorders=logits_recorder, teacher_recorders=logits_recorder)
