@@ -202,8 +202,8 @@ def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
         sum(distill),
         MODELS.build(ConfigDict(loss_cfg))(prediction_S, prediction_T))
     sum(distill).backward()
-    # The head's last output conv makes the one-channel logits that the
-    # loss reads (data_idx=-1): the distillation gradient alone reaches it.
+    # The distillation gradient alone reaches the student's one-channel
+    # output convs (the last registered one feeds every head's prediction).
     last_output = [
         m for m in algorithm.architecture.decode_head.modules()
         if isinstance(m, torch.nn.Conv2d) and m.out_channels == 1
