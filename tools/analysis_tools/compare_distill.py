@@ -1,4 +1,4 @@
-"""Compare distillation methods on one teacher, network and dataset.
+r"""Compare distillation methods on one teacher, network and dataset.
 
 Trains the num4 student alone (``configs/<net>/<net>_num4_<data>.py``) and
 each method (``configs/distill/<method>_<net>_num16_num4_<data>.py``, all
@@ -18,8 +18,12 @@ Example (the demo's data and teacher, a short schedule):
 
 ``--iters N`` trains every run for N iterations (cosine over N, one
 checkpoint at the end, no validation during training) instead of the
-configs' epochs; ``--cfg-options`` apply to every run; ``--launcher
-pytorch --nproc K`` runs each tool under torchrun on K processes.
+configs' epochs; DSAD keeps its distillation warm-up (off for 50
+iterations, full weight after 150), so below 150 iterations it is not at
+full strength. ``--cfg-options`` apply to every run; ``--launcher pytorch
+--nproc K`` runs each tool under torchrun on K processes (on CPU add
+``--cfg-options env_cfg.dist_cfg.backend=gloo
+model_wrapper_cfg.device_ids=None``).
 """
 import argparse
 import os
