@@ -1,5 +1,5 @@
-"""DSAD distillation configs: what MMRazor builds from them, and how it
-trains."""
+"""Distillation configs (DSAD and the comparison methods): what MMRazor
+builds from them, and how it trains."""
 import copy
 import glob
 import os.path as osp
@@ -11,13 +11,22 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmrazor.registry import MODELS
-from mmseg.registry import MODELS as SEG_MODELS
 from mmseg.structures import SegDataSample
 
 from mmdsad.analysis import count_complexity
 from mmdsad.utils.weights_only import save_weights_only
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# Table 1's methods on the output logits and on DSAD's layer set.
+LOGIT_METHODS = ('kd', )
+FEATURE_METHODS = ('nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd')
+COMPARISONS = [(net, data) for net in ('dnanet', 'amfunet', 'dmfnet')
+               for data in ('nudt', 'sirst')]
+COMPARISON_CONFIGS = [
+    f'{method}_{net}_num16_num4_{data}.py'
+    for method in LOGIT_METHODS + FEATURE_METHODS
+    for net, data in COMPARISONS
+]
 
 
 def distill_configs(repo_root):
@@ -27,11 +36,11 @@ def distill_configs(repo_root):
 def build_algorithm(cfg, tmp_path):
     """The algorithm with a randomly initialised teacher saved as its
     checkpoint (the algorithm refuses to run without one)."""
-    init_default_scope('mmseg')
-    teacher = SEG_MODELS.build(ConfigDict(cfg.model.teacher))
+    # MMRazor's registry builds a network config as well as a cfg_path.
+    init_default_scope('mmrazor')
+    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
     teacher_ckpt = str(tmp_path / 'random_teacher.pth')
     save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
-    init_default_scope('mmrazor')
     return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
 
 
@@ -56,17 +65,62 @@ def test_every_distill_config_follows_the_paper_recipe(repo_root):
         cfg = Config.fromfile(path)
         assert cfg.model.type == 'CheckedTeacherDistill', path
         assert cfg.model._scope_ == 'mmrazor'
-        assert cfg.model.architecture._scope_ == 'mmseg'
-        assert cfg.model.teacher._scope_ == 'mmseg'
         assert not cfg.model.teacher_trainable and cfg.model.teacher_norm_eval
         assert cfg.optim_wrapper.optimizer == dict(type='Adagrad', lr=0.05)
         assert cfg.param_scheduler[0].type == 'CosineAnnealingLR'
         assert cfg.train_dataloader.batch_size == 16
         assert cfg.val_cfg.type == 'mmrazor.SingleTeacherDistillValLoop'
+        if not osp.basename(path).startswith('dsad_'):
+            continue
+        assert cfg.model.architecture._scope_ == 'mmseg'
+        assert cfg.model.teacher._scope_ == 'mmseg'
         losses = cfg.model.distiller.distill_losses
         assert losses and all(
             loss.type == 'PWMSELoss' and loss.loss_weight == 2.0
             for loss in losses.values()), path
+
+
+@pytest.mark.parametrize('name', COMPARISON_CONFIGS)
+def test_comparison_config_builds_from_the_network_configs(repo_root, name):
+    method, net = name.split('_')[:2]
+    data = name[:-len('.py')].split('_')[-1]
+    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+    assert cfg.model.architecture == dict(
+        cfg_path=f'mmdsad::{net}/{net}_num4_{data}.py', pretrained=False)
+    # DMFNet's teacher is its trained config without the training blur.
+    teacher = f'{net}_num16_{data}' + ('_teacher' if net == 'dmfnet' else '')
+    assert cfg.model.teacher == dict(
+        cfg_path=f'mmdsad::{net}/{teacher}.py', pretrained=False)
+    assert cfg.model.teacher_ckpt == f'checkpoints/{net}_num16_{data}.pth'
+    # Same data, recipe and teacher checkpoint as DSAD.
+    dsad = Config.fromfile(
+        osp.join(repo_root, 'configs/distill',
+                 f'dsad_{net}_num16_num4_{data}.py'))
+    for key in ('train_dataloader', 'test_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'val_cfg'):
+        assert cfg[key] == dsad[key], key
+    assert cfg.model.teacher_ckpt == dsad.model.teacher_ckpt
+    # DSAD's distillation warm-up is part of DSAD only.
+    assert not cfg.get('custom_hooks')
+    recorders = cfg.model.distiller.student_recorders
+    assert recorders == cfg.model.distiller.teacher_recorders
+    if method in LOGIT_METHODS:
+        assert list(recorders) == ['logits']
+    else:
+        assert recorders == dsad.model.distiller.student_recorders
+
+
+@pytest.mark.parametrize('data', ['nudt', 'sirst'])
+def test_dmfnet_teacher_config_is_the_trained_one_without_blur(
+        repo_root, data):
+    trained = Config.fromfile(
+        osp.join(repo_root, f'configs/dmfnet/dmfnet_num16_{data}.py'))
+    teacher = Config.fromfile(
+        osp.join(repo_root, f'configs/dmfnet/dmfnet_num16_{data}_teacher.py'))
+    assert trained.model.backbone.train_blur is not None
+    assert teacher.model.backbone.train_blur is None
+    trained.model.backbone.train_blur = None
+    assert teacher.model == trained.model
 
 
 @pytest.mark.parametrize('name', [
@@ -119,6 +173,43 @@ def test_complexity_of_a_distillation_is_the_students(repo_root):
     shape = (3, 64, 64)
     assert count_complexity(distill, shape) == count_complexity(
         student, shape)
+
+
+@pytest.mark.parametrize(
+    'name', [f'{method}_{net}_num16_num4_{data}.py'
+             for method in LOGIT_METHODS for net, data in COMPARISONS])
+def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
+        repo_root, tmp_path, name):
+    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm.train()
+    data = algorithm.data_preprocessor(batch(), training=True)
+    # The same seed here and below: in training DMFNet's student blurs its
+    # input at random and its REAM dropout is active (in the frozen
+    # teacher too: MMRazor sets only the teacher's BN to eval).
+    torch.manual_seed(0)
+    losses = algorithm(**data, mode='loss')
+    distill = [v for k, v in losses.items() if k.startswith('distill.')]
+    assert distill and all(v.item() > 0 for v in distill)
+    # The loss reads the predictions (the heads' last outputs).
+    loss_cfg = next(iter(cfg.model.distiller.distill_losses.values()))
+    with torch.no_grad():
+        # Teacher first, as the algorithm runs them.
+        torch.manual_seed(0)
+        prediction_T = algorithm.teacher._forward(data['inputs'])[-1]
+        prediction_S = algorithm.architecture._forward(data['inputs'])[-1]
+    torch.testing.assert_close(
+        sum(distill),
+        MODELS.build(ConfigDict(loss_cfg))(prediction_S, prediction_T))
+    sum(distill).backward()
+    # The distillation gradient alone reaches the student's one-channel
+    # output convs (the last registered one feeds every head's prediction).
+    last_output = [
+        m for m in algorithm.architecture.decode_head.modules()
+        if isinstance(m, torch.nn.Conv2d) and m.out_channels == 1
+    ][-1]
+    assert last_output.weight.grad.abs().sum() > 0
+    assert all(p.grad is None for p in algorithm.teacher.parameters())
 
 
 ALL_DISTILL_CONFIGS = sorted(

@@ -82,25 +82,6 @@ def test_rerun_reuses_finished_runs(repo_root, study):
     assert log.stat().st_mtime_ns == before
 
 
-def test_summary_is_mean_and_std_over_seeds_paired_with_alone(repo_root):
-    study = load_study(repo_root)
-
-    def metrics(iou):
-        return {'IoU': iou, 'nIoU': iou, 'Pd': 100.0, 'Fa_1e-6': 1.0,
-                'IoU_sweep': iou - 1}
-
-    results = {
-        'alone': {0: metrics(70.0), 1: metrics(74.0)},
-        'dsad': {0: metrics(71.0), 1: metrics(77.0)},
-    }
-    rows = study.summarise(results, [0, 1])
-    dsad = rows[1]
-    assert dsad['IoU'] == pytest.approx((74.0, 4.242640687))
-    assert dsad['dIoU_vs_alone'] == pytest.approx((2.0, 1.414213562))
-    assert dsad['IoU_per_seed'] == [71.0, 77.0]
-    assert '74.00 ± 4.24' in study.to_markdown(rows, [0, 1])
-
-
 @pytest.mark.parametrize('bad', [
     ['--distill', 'alone', DSAD_CONFIG],
     ['--distill', 'dsad'],

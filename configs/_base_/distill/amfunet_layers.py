@@ -1,0 +1,32 @@
+# DSAD's layer set in AMFU-Net for the feature methods (the same modules as
+# dsad_amfunet.py; docs/results.md records the measurement behind them):
+# - encoder: backbone.conv5 (deepest encoder stage, 1/16 size);
+# - decoder: decode_head.fuse1d (full-resolution decoder stage hd1).
+# A leaf reads feature_distiller (recorders) or aligned_distiller
+# (recorders and the widths of single_teacher_aligned.py's connectors);
+# logit methods read logit_distiller.
+layer_recorders = dict(
+    encoder=dict(type='ModuleOutputs', source='backbone.conv5'),
+    decoder=dict(type='ModuleOutputs', source='decode_head.fuse1d'))
+# (student num4, teacher num16) channels of each layer.
+layer_channels = dict(encoder=(64, 256), decoder=(20, 80))
+feature_distiller = dict(
+    student_recorders=layer_recorders, teacher_recorders=layer_recorders)
+aligned_distiller = dict(
+    feature_distiller,
+    connectors={
+        f'{layer}_align': dict(in_channel=student, out_channel=teacher)
+        for layer, (student, teacher) in layer_channels.items()
+    })
+# The output logits: the head's forward returns every supervised output
+# and the network predicts with the last (data_idx=-1 in the method's
+# mapping). The method is recorded rather than the module: in training,
+# mmseg's decode head calls its forward() directly, so a module hook on
+# decode_head would stay empty.
+logits_recorder = dict(
+    logits=dict(
+        type='MethodOutputs',
+        source='mmdsad.models.decode_heads.amfunet_head.'
+        'AMFUNetHead.forward'))
+logit_distiller = dict(
+    student_recorders=logits_recorder, teacher_recorders=logits_recorder)

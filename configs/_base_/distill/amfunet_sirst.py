@@ -1,0 +1,20 @@
+# AMFU-Net num16 -> num4 on NUAA-SIRST for the comparison methods
+# (configs/distill/<method>_amfunet_num16_num4_sirst.py): both networks
+# built from their own configs (MMRazor's cfg_path) with the teacher
+# checkpoint, the data, DSAD's recipe and AMFU-Net's layers. Variables only,
+# no `model`: the method base holds the algorithm, and the leaf merges
+# `networks` and a distiller of amfunet_layers.py into it.
+_base_ = [
+    './amfunet_layers.py',
+    '../datasets/nuaa_sirst.py',
+    './comparison_recipe.py',
+]
+# Train the teacher with configs/amfunet/amfunet_num16_sirst.py, convert its
+# checkpoint with tools/model_converters/to_weights_only.py, and point here
+# (or pass --cfg-options model.teacher_ckpt=...).
+networks = dict(
+    architecture=dict(
+        cfg_path='mmdsad::amfunet/amfunet_num4_sirst.py', pretrained=False),
+    teacher=dict(
+        cfg_path='mmdsad::amfunet/amfunet_num16_sirst.py', pretrained=False),
+    teacher_ckpt='checkpoints/amfunet_num16_sirst.pth')

@@ -1,0 +1,32 @@
+# DSAD's layer set in DMFNet for the feature methods (the same modules as
+# dsad_dmfnet.py; docs/results.md records the measurement behind them):
+# - encoder: backbone.layer_4_0 (the dual-encoder bottleneck, 1/8 size);
+# - decoder: backbone.layer_0_1 (the last full-resolution decoder stage).
+# A leaf reads feature_distiller (recorders) or aligned_distiller
+# (recorders and the widths of single_teacher_aligned.py's connectors);
+# logit methods read logit_distiller.
+layer_recorders = dict(
+    encoder=dict(type='ModuleOutputs', source='backbone.layer_4_0'),
+    decoder=dict(type='ModuleOutputs', source='backbone.layer_0_1'))
+# (student num4, teacher num16) channels of each layer.
+layer_channels = dict(encoder=(64, 256), decoder=(4, 16))
+feature_distiller = dict(
+    student_recorders=layer_recorders, teacher_recorders=layer_recorders)
+aligned_distiller = dict(
+    feature_distiller,
+    connectors={
+        f'{layer}_align': dict(in_channel=student, out_channel=teacher)
+        for layer, (student, teacher) in layer_channels.items()
+    })
+# The output logits: the head's forward returns every supervised output
+# and the network predicts with the last (data_idx=-1 in the method's
+# mapping). The method is recorded rather than the module: in training,
+# mmseg's decode head calls its forward() directly, so a module hook on
+# decode_head would stay empty.
+logits_recorder = dict(
+    logits=dict(
+        type='MethodOutputs',
+        source='mmdsad.models.decode_heads.dmfnet_head.'
+        'DMFNetHead.forward'))
+logit_distiller = dict(
+    student_recorders=logits_recorder, teacher_recorders=logits_recorder)

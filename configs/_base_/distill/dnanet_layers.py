@@ -1,0 +1,32 @@
+# DSAD's layer set in DNANet for the feature methods (the same modules as
+# dsad_dnanet.py; docs/results.md records the measurement behind them):
+# - encoder: backbone.conv4_0 (deepest encoder stage, 1/16 size);
+# - decoder: decode_head.conv0_4_final (fused full-resolution feature).
+# A leaf reads feature_distiller (recorders) or aligned_distiller
+# (recorders and the widths of single_teacher_aligned.py's connectors);
+# logit methods read logit_distiller.
+layer_recorders = dict(
+    encoder=dict(type='ModuleOutputs', source='backbone.conv4_0'),
+    decoder=dict(type='ModuleOutputs', source='decode_head.conv0_4_final'))
+# (student num4, teacher num16) channels of each layer.
+layer_channels = dict(encoder=(64, 256), decoder=(4, 16))
+feature_distiller = dict(
+    student_recorders=layer_recorders, teacher_recorders=layer_recorders)
+aligned_distiller = dict(
+    feature_distiller,
+    connectors={
+        f'{layer}_align': dict(in_channel=student, out_channel=teacher)
+        for layer, (student, teacher) in layer_channels.items()
+    })
+# The output logits: the head's forward returns every supervised output
+# and the network predicts with the last (data_idx=-1 in the method's
+# mapping). The method is recorded rather than the module: in training,
+# mmseg's decode head calls its forward() directly, so a module hook on
+# decode_head would stay empty.
+logits_recorder = dict(
+    logits=dict(
+        type='MethodOutputs',
+        source='mmdsad.models.decode_heads.dnanet_head.'
+        'DNANetHead.forward'))
+logit_distiller = dict(
+    student_recorders=logits_recorder, teacher_recorders=logits_recorder)

@@ -1,0 +1,20 @@
+# DNANet num16 -> num4 on NUAA-SIRST for the comparison methods
+# (configs/distill/<method>_dnanet_num16_num4_sirst.py): both networks
+# built from their own configs (MMRazor's cfg_path) with the teacher
+# checkpoint, the data, DSAD's recipe and DNANet's layers. Variables only,
+# no `model`: the method base holds the algorithm, and the leaf merges
+# `networks` and a distiller of dnanet_layers.py into it.
+_base_ = [
+    './dnanet_layers.py',
+    '../datasets/nuaa_sirst.py',
+    './comparison_recipe.py',
+]
+# Train the teacher with configs/dnanet/dnanet_num16_sirst.py, convert its
+# checkpoint with tools/model_converters/to_weights_only.py, and point here
+# (or pass --cfg-options model.teacher_ckpt=...).
+networks = dict(
+    architecture=dict(
+        cfg_path='mmdsad::dnanet/dnanet_num4_sirst.py', pretrained=False),
+    teacher=dict(
+        cfg_path='mmdsad::dnanet/dnanet_num16_sirst.py', pretrained=False),
+    teacher_ckpt='checkpoints/dnanet_num16_sirst.pth')

@@ -1,0 +1,119 @@
+"""tools/analysis_tools/compare_distill.py: methods vs the student alone,
+end to end on tiny synthetic data."""
+import csv
+import importlib.util
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+
+from mmdsad.datasets import make_synthetic_sirst
+from mmdsad.utils.weights_only import save_weights_only
+
+TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
+# 32x32 crops of batch 1 and no loader workers, so that three runs of two
+# iterations fit in a test on 2 CPU cores (pipeline steps 2-4 of
+# configs/_base_/datasets/sirst_common.py: resize, crop, pad).
+SMALL = [
+    'train_dataloader.batch_size=1', 'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'train_dataloader.dataset.pipeline.2.scale=(32,32)',
+    'train_dataloader.dataset.pipeline.3.crop_size=(32,32)',
+    'train_dataloader.dataset.pipeline.4.size=(32,32)',
+    'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
+    'test_dataloader.num_workers=0',
+    'test_dataloader.persistent_workers=False'
+]
+
+
+def load_tool(repo_root):
+    spec = importlib.util.spec_from_file_location('compare_distill',
+                                                  osp.join(repo_root, TOOL))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(repo_root, *args):
+    result = subprocess.run([sys.executable, TOOL, *args],
+                            cwd=repo_root,
+                            capture_output=True,
+                            text=True)
+    assert result.returncode == 0, (result.stdout[-3000:] +
+                                    result.stderr[-3000:])
+    return result.stdout
+
+
+@pytest.fixture(scope='module')
+def comparison(repo_root, tmp_path_factory):
+    root = tmp_path_factory.mktemp('compare')
+    data = str(root / 'data')
+    make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
+    # A randomly initialised teacher: the test is about the tool.
+    init_default_scope('mmseg')
+    teacher = MODELS.build(
+        Config.fromfile(
+            osp.join(repo_root, 'configs/dnanet/dnanet_num16_nudt.py')).model)
+    teacher_ckpt = str(root / 'teacher.pth')
+    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
+    command = [
+        str(root / 'compare'), '--teacher-ckpt', teacher_ckpt, '--net',
+        'dnanet', '--data', 'nudt', '--data-root', data, '--methods', 'kd',
+        'nst', '--seeds', '0', '--iters', '2', '--cfg-options', *SMALL
+    ]
+    return root / 'compare', run(repo_root, *command), command
+
+
+def test_every_method_is_trained_tested_and_tabulated(comparison):
+    work_dir, printed, _ = comparison
+    for variant in ('alone', 'kd', 'nst'):
+        assert f'| {variant} |' in printed
+        seed_dir = work_dir / variant / 'seed0'
+        assert (seed_dir / 'test_metrics.json').exists()
+        # The iteration schedule: two iterations, one checkpoint.
+        assert (seed_dir / 'iter_2.pth').exists()
+        assert 'Iter(train) [2/2]' in (seed_dir / 'train.log').read_text()
+    assert 'distill.loss_kd' in (work_dir / 'kd' / 'seed0' /
+                                 'train.log').read_text()
+    with open(work_dir / 'summary.csv', encoding='utf-8') as f:
+        rows = {row['variant']: row for row in csv.DictReader(f)}
+    assert list(rows) == ['alone', 'kd', 'nst']
+    assert float(rows['alone']['cost_vs_alone_mean']) == pytest.approx(1.0)
+    # The frozen num16 teacher's forward makes a distillation step dearer.
+    assert float(rows['kd']['cost_vs_alone_mean']) > 1.0
+    assert float(rows['kd']['time_per_iter_mean']) > 0
+    markdown = (work_dir / 'summary.md').read_text()
+    assert 'cost vs alone' in markdown and 'IoU 0.05-0.95' in markdown
+
+
+def test_rerun_reuses_finished_runs(repo_root, comparison):
+    work_dir, printed, command = comparison
+    log = work_dir / 'nst' / 'seed0' / 'train.log'
+    before = log.stat().st_mtime_ns
+    table = printed[printed.index('| variant'):]
+    assert run(repo_root, *command).endswith(table)
+    assert log.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize('bad, message', [
+    (['--methods', 'kd', 'kd'], 'distinct'),
+    (['--methods', 'kd', '--iters', '0'], '--iters'),
+    (['--methods', 'kd', '--nproc', '2'], '--launcher pytorch'),
+    (['--methods', 'crosskd'], 'crosskd_dnanet_num16_num4_nudt.py'),
+])
+def test_bad_arguments_are_refused(repo_root, tmp_path, capsys, bad,
+                                   message):
+    tool = load_tool(repo_root)
+    # Any existing file passes the checkpoint's existence check.
+    existing = osp.join(repo_root, TOOL)
+    with pytest.raises(SystemExit):
+        tool.parse_args([
+            str(tmp_path), '--teacher-ckpt', existing, '--net', 'dnanet',
+            '--data', 'nudt', *bad
+        ])
+    assert message in capsys.readouterr().err
+
