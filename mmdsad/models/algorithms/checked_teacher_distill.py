@@ -66,3 +66,21 @@ class CheckedTeacherDistill(SingleTeacherDistill):
         # loaded teacher must not be re-initialised by it.
         self.teacher._is_init = True
         self.teacher_ckpt = teacher_ckpt
+
+    def train(self, mode: bool = True) -> 'CheckedTeacherDistill':
+        """Set the training mode; a frozen teacher always stays in eval.
+
+        MMRazor puts only a frozen teacher's BN layers in eval mode, which
+        leaves DMFNet's REAM dropout and training-time input blur active:
+        the features the student is taught would change from call to call.
+
+        Args:
+            mode (bool): Training mode of the student. Defaults to True.
+
+        Returns:
+            CheckedTeacherDistill: This algorithm.
+        """
+        super().train(mode)
+        if not self.teacher_trainable:
+            self.teacher.eval()
+        return self

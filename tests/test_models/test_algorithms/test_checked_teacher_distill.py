@@ -104,3 +104,20 @@ def test_misspelt_recorder_lists_closest_names(cfg, tmp_path, side):
     assert f'{side} recorder' in message and 'backbone.conv4_O' in message
     assert "'backbone.conv4_0'" in message
     assert f'model.distiller.{side}_recorders.encoder.source' in message
+
+
+def test_frozen_teacher_runs_in_eval_mode(repo_root, tmp_path):
+    # DMFNet's REAM dropout would make a frozen teacher's features random.
+    cfg = Config.fromfile(
+        osp.join(repo_root, 'configs/distill/dsad_dmfnet_num16_num4_nudt.py'))
+    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    model.train()
+    assert model.architecture.training
+    assert not any(m.training for m in model.teacher.modules())
+    images = torch.rand(2, 3, 32, 32)
+    with torch.no_grad():
+        first = model.teacher(images, mode='tensor')
+        second = model.teacher(images, mode='tensor')
+    torch.testing.assert_close(first, second, rtol=0, atol=0)
