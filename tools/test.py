@@ -7,7 +7,9 @@ Example:
 
 Checkpoints are loaded weights-only, except those inside the run's work
 directory (what tools/train.py wrote there). Convert any other full
-checkpoint you trust with tools/model_converters/to_weights_only.py.
+checkpoint you trust with tools/model_converters/to_weights_only.py. A
+checkpoint must fit the config's model exactly (a distilled student or an
+FDEP model is exported to its plain network first).
 """
 import argparse
 import json
@@ -19,6 +21,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+from mmdsad.apis.network_loading import check_checkpoint_fits
 from mmdsad.utils import trust_checkpoint_dir
 from mmdsad.utils.cli import add_config_arguments, load_config
 
@@ -74,6 +77,7 @@ def main() -> None:
         enable_visualization(cfg, args, work_dir)
 
     runner = Runner.from_cfg(cfg)
+    check_checkpoint_fits(runner.model, args.checkpoint, args.config)
     metrics = runner.test()
 
     if args.metrics_out:

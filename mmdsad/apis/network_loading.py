@@ -11,6 +11,7 @@ from typing import Dict, List, Union
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 from torch import nn
@@ -100,6 +101,24 @@ def _listed(kind: str, keys: List[str]) -> str:
                                                if more > 0 else '')
 
 
+def _mismatches(expected: Dict[str, torch.Tensor],
+                state: Dict[str, torch.Tensor]) -> List[str]:
+    """What keeps ``state`` from loading strictly where ``expected`` is."""
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong_shape = sorted(
+        f'{key} {tuple(state[key].shape)} vs {tuple(expected[key].shape)}'
+        for key in set(expected) & set(state)
+        if state[key].shape != expected[key].shape)
+    return [
+        _listed(kind, keys)
+        for kind, keys in (('missing from the checkpoint', missing),
+                           ('not in the network', unexpected),
+                           ('checkpoint vs network shape', wrong_shape))
+        if keys
+    ]
+
+
 def load_network_weights(network: nn.Module, state: Dict[str, torch.Tensor],
                          filename: str, config_name: str) -> None:
     """Load ``state`` into ``network`` exactly, or say what does not fit.
@@ -114,26 +133,54 @@ def load_network_weights(network: nn.Module, state: Dict[str, torch.Tensor],
         CheckpointMismatchError: Keys missing from the checkpoint, keys the
             network does not have, or shapes that differ, listed.
     """
-    expected = network.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong_shape = sorted(
-        f'{key} {tuple(state[key].shape)} vs {tuple(expected[key].shape)}'
-        for key in set(expected) & set(state)
-        if state[key].shape != expected[key].shape)
-    problems = [
-        _listed(kind, keys)
-        for kind, keys in (('missing from the checkpoint', missing),
-                           ('not in the network', unexpected),
-                           ('checkpoint vs network shape', wrong_shape))
-        if keys
-    ]
+    problems = _mismatches(network.state_dict(), state)
     if problems:
         raise CheckpointMismatchError(
             f'{filename} does not match the network of {config_name}: ' +
             '; '.join(problems) + '. Check that the config is the one the '
             'checkpoint was trained with (network and width).')
     network.load_state_dict(state, strict=True)
+
+
+def check_checkpoint_fits(model: nn.Module, filename: str,
+                          config_name: str) -> None:
+    """Refuse a checkpoint that would not load strictly into ``model``.
+
+    mmengine loads ``load_from`` non-strictly and only logs what is
+    missing, so a wrong checkpoint would be tested as a network with
+    random weights.
+
+    Args:
+        model (nn.Module): The model a config built (a plain network, a
+            distillation or an FDEP model).
+        filename (str): Checkpoint path.
+        config_name (str): Config path, for the message.
+
+    Raises:
+        CheckpointMismatchError: A distilled or FDEP checkpoint for a plain
+            network (the message gives the export command), or any other
+            key or shape that does not fit, listed.
+    """
+    if is_model_wrapper(model):
+        model = model.module
+    checkpoint = load_checkpoint_file(filename, map_location='cpu')
+    state = checkpoint.get('state_dict', checkpoint)
+    expected = model.state_dict()
+    if (any(key.startswith(ARCHITECTURE_PREFIX) for key in state) and
+            not any(key.startswith(ARCHITECTURE_PREFIX) for key in expected)):
+        extra = sorted({key.split('.', 1)[0] for key in state} -
+                       {ARCHITECTURE_PREFIX[:-1]})
+        raise CheckpointMismatchError(
+            f'{filename} holds a distilled or FDEP model (architecture.*' +
+            ''.join(f', {p}.*' for p in extra) + f'), but {config_name} is '
+            'the plain network. Export the network once and test that: '
+            f'python {CONVERTER} {filename} OUT.pth --strip-prefix '
+            f'{ARCHITECTURE_PREFIX}')
+    problems = _mismatches(expected, state)
+    if problems:
+        raise CheckpointMismatchError(
+            f'{filename} does not match the model of {config_name}: ' +
+            '; '.join(problems) + '.')
 
 
 def load_network(cfg: Union[str, Config],

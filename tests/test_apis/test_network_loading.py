@@ -6,6 +6,7 @@ import torch
 from mmengine.config import Config
 
 from mmdsad.apis import CheckpointMismatchError, load_network, network_config
+from mmdsad.apis.network_loading import check_checkpoint_fits
 from mmdsad.utils.checkpoint import UnsafeCheckpointError
 from mmdsad.utils.weights_only import save_weights_only
 
@@ -98,3 +99,29 @@ def test_fdep_config_and_checkpoint_load_the_plain_network(
         osp.join(repo_root, 'configs/fdep/fdep_dnanet_num4_nudt.py'), path)
     assert type(loaded).__name__ == 'EncoderDecoder'
     assert same_weights(loaded, saved)
+
+
+def test_fdep_checkpoint_for_the_plain_network_names_the_export(
+        repo_root, tmp_path):
+    config = osp.join(repo_root, DNANET_NUM4)
+    path = str(tmp_path / 'fdep.pth')
+    network = save_random_checkpoint(config, path, prefix='architecture.')
+    checkpoint = torch.load(path, weights_only=True)
+    checkpoint['state_dict']['samf.0.weight'] = torch.zeros(3)
+    save_weights_only(checkpoint['state_dict'], {}, path)
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'samf\.\*.*--strip-prefix architecture\.'):
+        check_checkpoint_fits(network, path, config)
+
+
+def test_checkpoint_that_fits_passes_and_one_that_does_not_is_listed(
+        repo_root, tmp_path):
+    config = osp.join(repo_root, DNANET_NUM4)
+    path = str(tmp_path / 'net.pth')
+    network = save_random_checkpoint(config, path)
+    check_checkpoint_fits(network, path, config)
+    other = save_random_checkpoint(
+        osp.join(repo_root, 'configs/dnanet/dnanet_num16_nudt.py'),
+        str(tmp_path / 'num16.pth'))
+    with pytest.raises(CheckpointMismatchError, match='shape'):
+        check_checkpoint_fits(other, path, config)
