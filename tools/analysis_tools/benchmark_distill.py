@@ -13,19 +13,16 @@ Example:
 """
 import argparse
 import platform
-import time
-from typing import Callable
 
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
-from mmengine.structures import PixelData
 from mmrazor.registry import MODELS as RAZOR_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
-from mmseg.structures import SegDataSample
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+from mmdsad.utils.benchmark import seconds_per_call, synthetic_batch
 
 
 def parse_args() -> argparse.Namespace:
@@ -36,34 +33,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--iters', type=int, default=5)
     parser.add_argument('--warmup', type=int, default=2)
     return parser.parse_args()
-
-
-def synthetic_batch(batch_size: int, size: int) -> dict:
-    """Random images with one 3x3 target each, as the dataloader packs."""
-    generator = torch.Generator().manual_seed(0)
-    inputs, samples = [], []
-    for _ in range(batch_size):
-        inputs.append(
-            torch.randint(
-                0, 256, (3, size, size), dtype=torch.uint8,
-                generator=generator))
-        mask = torch.zeros(1, size, size, dtype=torch.long)
-        mask[0, size // 2:size // 2 + 3, size // 3:size // 3 + 3] = 1
-        sample = SegDataSample(
-            metainfo=dict(img_shape=(size, size), ori_shape=(size, size)))
-        sample.gt_sem_seg = PixelData(data=mask)
-        samples.append(sample)
-    return dict(inputs=inputs, data_samples=samples)
-
-
-def seconds_per_call(fn: Callable, iters: int, warmup: int) -> float:
-    """Mean wall time of ``fn()`` after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    start = time.perf_counter()
-    for _ in range(iters):
-        fn()
-    return (time.perf_counter() - start) / iters
 
 
 def main() -> None:

@@ -1,0 +1,53 @@
+"""Helpers of the training-step benchmarks (tools/analysis_tools/)."""
+import time
+from typing import Callable
+
+import torch
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+
+def synthetic_batch(batch_size: int, size: int) -> dict:
+    """Random images with one 3x3 target each, as the dataloader packs.
+
+    Args:
+        batch_size (int): Images in the batch.
+        size (int): Side of the square images.
+
+    Returns:
+        dict: ``inputs`` (uint8 tensors of shape (3, size, size)) and
+        ``data_samples`` (``SegDataSample`` with ``gt_sem_seg``).
+    """
+    generator = torch.Generator().manual_seed(0)
+    inputs, samples = [], []
+    for _ in range(batch_size):
+        inputs.append(
+            torch.randint(
+                0, 256, (3, size, size), dtype=torch.uint8,
+                generator=generator))
+        mask = torch.zeros(1, size, size, dtype=torch.long)
+        mask[0, size // 2:size // 2 + 3, size // 3:size // 3 + 3] = 1
+        sample = SegDataSample(
+            metainfo=dict(img_shape=(size, size), ori_shape=(size, size)))
+        sample.gt_sem_seg = PixelData(data=mask)
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def seconds_per_call(fn: Callable, iters: int, warmup: int) -> float:
+    """Mean wall time of ``fn()`` after ``warmup`` untimed calls.
+
+    Args:
+        fn (Callable): What to time.
+        iters (int): Timed calls.
+        warmup (int): Untimed calls first.
+
+    Returns:
+        float: Seconds per call.
+    """
+    for _ in range(warmup):
+        fn()
+    start = time.perf_counter()
+    for _ in range(iters):
+        fn()
+    return (time.perf_counter() - start) / iters
