@@ -16,13 +16,16 @@ import platform
 
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS as RAZOR_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
-from mmdsad.utils.benchmark import seconds_per_call, synthetic_batch
+from mmdsad.utils.benchmark import (
+    seconds_per_call,
+    synthetic_batch,
+    train_step_seconds,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -51,16 +54,9 @@ def main() -> None:
     algorithm.train()
     student.train()
 
-    def optimiser(model):
-        return OptimWrapper(torch.optim.Adagrad(model.parameters(), lr=0.05))
-
     data = synthetic_batch(args.batch_size, args.size)
-    algorithm_optim, student_optim = optimiser(algorithm), optimiser(student)
-    plain = seconds_per_call(lambda: student.train_step(data, student_optim),
-                             args.iters, args.warmup)
-    distill = seconds_per_call(
-        lambda: algorithm.train_step(data, algorithm_optim), args.iters,
-        args.warmup)
+    plain = train_step_seconds(student, data, args.iters, args.warmup)
+    distill = train_step_seconds(algorithm, data, args.iters, args.warmup)
 
     inputs = algorithm.data_preprocessor(data, training=True)['inputs']
     with torch.no_grad():

@@ -19,12 +19,15 @@ import tempfile
 
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
-from mmdsad.utils.benchmark import seconds_per_call, synthetic_batch
+from mmdsad.utils.benchmark import (
+    seconds_per_call,
+    synthetic_batch,
+    train_step_seconds,
+)
 
 VIT_S14 = dict(
     hidden_size=384,
@@ -72,15 +75,9 @@ def main() -> None:
     fdep.train()
     plain.train()
 
-    def optimiser(model):
-        return OptimWrapper(torch.optim.Adagrad(model.parameters(), lr=0.05))
-
     data = synthetic_batch(args.batch_size, args.size)
-    fdep_optim, plain_optim = optimiser(fdep), optimiser(plain)
-    plain_time = seconds_per_call(
-        lambda: plain.train_step(data, plain_optim), args.iters, args.warmup)
-    fdep_time = seconds_per_call(lambda: fdep.train_step(data, fdep_optim),
-                                 args.iters, args.warmup)
+    plain_time = train_step_seconds(plain, data, args.iters, args.warmup)
+    fdep_time = train_step_seconds(fdep, data, args.iters, args.warmup)
     inputs = fdep.data_preprocessor(data, training=True)['inputs']
     vfm_time = seconds_per_call(lambda: fdep.vfm_guidance(inputs),
                                 args.iters, args.warmup)
