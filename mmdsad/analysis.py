@@ -3,9 +3,11 @@ from typing import Dict, Tuple
 
 import torch
 from mmengine.analysis import get_model_complexity_info
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
+
+from .apis.network_loading import network_config
 
 
 def count_complexity(cfg: Config,
@@ -26,8 +28,7 @@ def count_complexity(cfg: Config,
         dict: ``params`` (parameter count) and ``flops`` (MACs).
     """
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    model_cfg = cfg.model.get('architecture', cfg.model)
-    model = MODELS.build(ConfigDict(model_cfg))
+    model = MODELS.build(network_config(cfg))
     model.eval()
     inputs = torch.rand(1, *input_shape)
     with torch.no_grad():

@@ -1,10 +1,17 @@
-# `make demo`: DSAD from the demo's DNANet num16 teacher into num4, on the
-# synthetic set with the short schedule. tools/misc/run_demo.py passes the
-# teacher checkpoint it converted to weights-only.
+# `make demo`: DSAD (configs/_base_/distill/dsad.py) from the demo's DNANet
+# num16 teacher into num4, on the synthetic set with the short schedule.
+# tools/misc/run_demo.py passes the teacher checkpoint it converted to
+# weights-only.
 _base_ = [
-    '../_base_/distill/dsad_dnanet.py',
+    '../_base_/distill/dnanet_layers.py', '../_base_/distill/dsad.py',
     '../_base_/datasets/synthetic_sirst.py',
     '../_base_/schedules/demo_iters.py', '../_base_/default_runtime.py'
 ]
-model = dict(teacher_ckpt='work_dirs/demo/teacher/teacher_weights.pth')
+model = dict(
+    architecture=dict(
+        cfg_path='mmdsad::demo/dnanet_num4_synthetic.py', pretrained=False),
+    teacher=dict(
+        cfg_path='mmdsad::demo/dnanet_num16_synthetic.py', pretrained=False),
+    teacher_ckpt='work_dirs/demo/teacher/teacher_weights.pth',
+    distiller=_base_.aligned_distiller)
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -1,10 +1,4 @@
-# DSAD's recipe (paper-spec.md §1.6): Adagrad lr 0.05, cosine, batch 16.
-_base_ = [
-    '../_base_/distill/dsad_amfunet.py', '../_base_/datasets/nuaa_sirst.py',
-    '../_base_/schedules/adagrad_cosine_1500e.py',
-    '../_base_/default_runtime.py'
-]
-model = dict(teacher_ckpt='checkpoints/amfunet_num16_sirst.pth')
-# Validation reports the student (plain keys, so save_best='IoU' keeps the
-# best student), then the teacher ('teacher.' keys).
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+# DSAD (configs/_base_/distill/dsad.py) from AMFU-Net num16 into num4
+# on NUAA-SIRST (configs/_base_/distill/amfunet_sirst.py), on DSAD's layers.
+_base_ = ['../_base_/distill/amfunet_sirst.py', '../_base_/distill/dsad.py']
+model = dict(_base_.networks, distiller=_base_.aligned_distiller)

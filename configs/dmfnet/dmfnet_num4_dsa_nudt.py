@@ -1,6 +1,5 @@
 # DMF-num4 + DSA (DSAD Table 5): DSA re-weights every TCFM output
-# spatially (see DMFNet's docstring): +36 parameters, +4.27 MMACs
+# spatially (configs/_base_/models/dmfnet.py): +36 parameters, +4.27 MMACs
 # (+0.164 %) at 256x256.
 _base_ = './dmfnet_num4_nudt.py'
-model = dict(
-    backbone=dict(spatial_attention=dict(type='DSA', learnable=True)))
+model = _base_.with_dsa

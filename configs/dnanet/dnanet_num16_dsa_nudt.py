@@ -1,7 +1,4 @@
-# "+DSA" (DSAD Table 5): DSA with a learnable 3x3 base kernel replaces the
-# CBAM spatial attention of every residual block, backbone and head.
+# "+DSA" (DSAD Table 5): DSA replaces CBAM's spatial attention in every
+# residual block (configs/_base_/models/dnanet.py).
 _base_ = './dnanet_num16_nudt.py'
-dsa = dict(type='DSA', learnable=True)
-model = dict(
-    backbone=dict(spatial_attention=dsa),
-    decode_head=dict(spatial_attention=dsa))
+model = _base_.with_dsa

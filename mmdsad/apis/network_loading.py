@@ -10,6 +10,7 @@ from typing import Dict, List, Union
 
 import torch
 from mmengine.config import Config, ConfigDict
+from mmengine.hub import get_config
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.registry import init_default_scope
@@ -33,14 +34,16 @@ def network_config(cfg: Union[str, Config]) -> ConfigDict:
 
     Args:
         cfg (str | Config): A network config, or an FDEP (CO-ISD) or
-            distillation config whose ``model.architecture`` is the network.
+            distillation config whose ``model.architecture`` is the network,
+            as a model dict or as MMRazor's ``cfg_path`` to a network config
+            (``mmdsad::dnanet/dnanet_num4_nudt.py``).
 
     Returns:
         ConfigDict: The segmentor's model config.
 
     Raises:
-        ValueError: The architecture is given by ``cfg_path`` (MMRazor), so
-            the config does not hold it; the message names the fix.
+        ValueError: The architecture is neither a model dict nor a
+            ``cfg_path``.
     """
     if isinstance(cfg, str):
         cfg = Config.fromfile(cfg)
@@ -48,13 +51,18 @@ def network_config(cfg: Union[str, Config]) -> ConfigDict:
     architecture = model.get('architecture')
     if architecture is None:
         return model
-    if 'type' not in architecture:
+    if 'type' in architecture:
+        return architecture
+    if 'cfg_path' not in architecture:
         raise ValueError(
-            f'the config {cfg.filename} builds its network from '
-            f'{architecture}; pass that network config instead (e.g. '
-            'configs/dnanet/dnanet_num4_nudt.py for a distilled DNANet '
-            'num4 student)')
-    return architecture
+            f'the config {cfg.filename} has model.architecture '
+            f'{architecture}, neither a model (no "type") nor a cfg_path; '
+            'fix model.architecture')
+    # What mmengine's get_model (MMRazor's cfg_path build) builds.
+    network = get_config(architecture.cfg_path)
+    if 'data_preprocessor' in network:
+        network.model.data_preprocessor = network.data_preprocessor
+    return network.model
 
 
 def network_state_dict(checkpoint: dict,

@@ -48,14 +48,22 @@ def test_fdep_config_gives_the_plain_network(repo_root):
     assert network_config(cfg).backbone.type == 'DNANet'
 
 
-def test_mmrazor_cfg_path_architecture_is_refused_with_the_fix():
+def test_mmrazor_cfg_path_architecture_is_the_network_config(repo_root):
+    distill = network_config(
+        osp.join(repo_root,
+                 'configs/distill/dsad_dnanet_num16_num4_dsa_nudt.py'))
+    student = Config.fromfile(
+        osp.join(repo_root, 'configs/dnanet/dnanet_num4_dsa_nudt.py'))
+    assert distill == student.model
+
+
+def test_architecture_without_type_or_cfg_path_is_refused():
     cfg = Config(
         dict(
             model=dict(
                 type='SingleTeacherDistill',
-                architecture=dict(
-                    cfg_path='mmdsad::dnanet/dnanet_num4_nudt.py'))))
-    with pytest.raises(ValueError, match='pass that network config'):
+                architecture=dict(cfg='dnanet_num4_nudt.py'))))
+    with pytest.raises(ValueError, match='fix model.architecture'):
         network_config(cfg)
 
 

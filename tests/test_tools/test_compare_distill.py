@@ -15,6 +15,10 @@ from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.utils.weights_only import save_weights_only
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DATA_CONFIG = osp.join(REPO_ROOT, 'configs/_base_/datasets/synthetic_sirst.py')
+# A config without loaders.
+MODEL_CONFIG = osp.join(REPO_ROOT, 'configs/_base_/models/dnanet.py')
 # 32x32 crops of batch 1 and no loader workers, so that three runs of two
 # iterations fit in a test on 2 CPU cores (pipeline steps 2-4 of
 # configs/_base_/datasets/sirst_common.py: resize, crop, pad).
@@ -62,15 +66,16 @@ def comparison(repo_root, tmp_path_factory):
     save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
     command = [
         str(root / 'compare'), '--teacher-ckpt', teacher_ckpt, '--net',
-        'dnanet', '--data', 'nudt', '--data-root', data, '--methods', 'kd',
-        'nst', '--seeds', '0', '--iters', '2', '--cfg-options', *SMALL
+        'dnanet', '--data', 'nudt', '--data-root', data, '--data-config',
+        DATA_CONFIG, '--methods', 'kd', 'crosskd', '--seeds', '0', '--iters',
+        '2', '--warmup-iters', '1', '--cfg-options', *SMALL
     ]
     return root / 'compare', run(repo_root, *command), command
 
 
 def test_every_method_is_trained_tested_and_tabulated(comparison):
     work_dir, printed, _ = comparison
-    for variant in ('alone', 'kd', 'nst'):
+    for variant in ('alone', 'kd', 'crosskd'):
         assert f'| {variant} |' in printed
         seed_dir = work_dir / variant / 'seed0'
         assert (seed_dir / 'test_metrics.json').exists()
@@ -79,9 +84,11 @@ def test_every_method_is_trained_tested_and_tabulated(comparison):
         assert 'Iter(train) [2/2]' in (seed_dir / 'train.log').read_text()
     assert 'distill.loss_kd' in (work_dir / 'kd' / 'seed0' /
                                  'train.log').read_text()
+    assert 'distill.loss_crosskd' in (work_dir / 'crosskd' / 'seed0' /
+                                      'train.log').read_text()
     with open(work_dir / 'summary.csv', encoding='utf-8') as f:
         rows = {row['variant']: row for row in csv.DictReader(f)}
-    assert list(rows) == ['alone', 'kd', 'nst']
+    assert list(rows) == ['alone', 'kd', 'crosskd']
     assert float(rows['alone']['cost_vs_alone_mean']) == pytest.approx(1.0)
     # The frozen num16 teacher's forward makes a distillation step dearer.
     assert float(rows['kd']['cost_vs_alone_mean']) > 1.0
@@ -92,7 +99,7 @@ def test_every_method_is_trained_tested_and_tabulated(comparison):
 
 def test_rerun_reuses_finished_runs(repo_root, comparison):
     work_dir, printed, command = comparison
-    log = work_dir / 'nst' / 'seed0' / 'train.log'
+    log = work_dir / 'crosskd' / 'seed0' / 'train.log'
     before = log.stat().st_mtime_ns
     table = printed[printed.index('| variant'):]
     assert run(repo_root, *command).endswith(table)
@@ -103,7 +110,11 @@ def test_rerun_reuses_finished_runs(repo_root, comparison):
     (['--methods', 'kd', 'kd'], 'distinct'),
     (['--methods', 'kd', '--iters', '0'], '--iters'),
     (['--methods', 'kd', '--nproc', '2'], '--launcher pytorch'),
-    (['--methods', 'crosskd'], 'crosskd_dnanet_num16_num4_nudt.py'),
+    (['--methods', 'kd', '--warmup-iters', '5'], '--warmup-iters needs'),
+    (['--methods', 'kd', '--iters', '5', '--warmup-iters', '5'],
+     '--warmup-iters needs'),
+    (['--methods', 'kd', '--data-config', 'missing.py'], 'does not exist'),
+    (['--methods', 'kd', '--data-config', MODEL_CONFIG], 'lacks'),
 ])
 def test_bad_arguments_are_refused(repo_root, tmp_path, capsys, bad,
                                    message):
@@ -116,4 +127,29 @@ def test_bad_arguments_are_refused(repo_root, tmp_path, capsys, bad,
             '--data', 'nudt', *bad
         ])
     assert message in capsys.readouterr().err
+
+
+def test_method_without_config_is_refused_with_the_expected_path(
+        repo_root, tmp_path, capsys, monkeypatch):
+    tool = load_tool(repo_root)
+    monkeypatch.setattr(tool, 'REPO_ROOT', str(tmp_path))
+    with pytest.raises(SystemExit):
+        tool.parse_args([
+            str(tmp_path), '--teacher-ckpt',
+            osp.join(repo_root, TOOL), '--net', 'dnanet', '--data', 'nudt',
+            '--methods', 'crosskd'
+        ])
+    assert 'configs/distill/crosskd_dnanet_num16_num4_nudt.py' in (
+        capsys.readouterr().err)
+
+
+def test_run_configs_use_the_data_config_and_the_warmup(comparison):
+    work_dir = comparison[0]
+    cfg = Config.fromfile(str(work_dir / 'configs' / 'crosskd.py'))
+    assert cfg.model.type == 'CrossKDDistill'
+    # The demo's loaders replace NUDT-SIRST's (its infinite sampler).
+    assert cfg.train_dataloader.sampler.type == 'InfiniteSampler'
+    assert [s.type for s in cfg.param_scheduler
+            ] == ['LinearLR', 'CosineAnnealingLR']
+    assert cfg.param_scheduler[1].begin == 1 and cfg.train_cfg.max_iters == 2
 

@@ -21,6 +21,7 @@ from mmrazor.registry import MODELS as RAZOR_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+from mmdsad.apis import network_config
 from mmdsad.utils.benchmark import (
     seconds_per_call,
     synthetic_batch,
@@ -50,7 +51,7 @@ def main() -> None:
     init_default_scope('mmrazor')
     algorithm = RAZOR_MODELS.build(model_cfg)
     init_default_scope('mmseg')
-    student = SEG_MODELS.build(ConfigDict(cfg.model.architecture))
+    student = SEG_MODELS.build(network_config(cfg))
     algorithm.train()
     student.train()
 

@@ -9,18 +9,25 @@ mean ± std over the seeds, ΔIoU to the student alone, and each method's
 training time per iteration relative to the student alone's. Finished runs
 are not repeated when the command is re-run.
 
-Example (the demo's data and teacher, a short schedule):
+Example (the demo's teacher and synthetic data with the demo's loaders, a
+short schedule; docs/results.md has the table it printed):
     python tools/analysis_tools/compare_distill.py work_dirs/compare \
         --teacher-ckpt work_dirs/demo/teacher/teacher_weights.pth \
         --net dnanet --data nudt --data-root work_dirs/demo/data \
-        --methods kd nst at kdsvd rkd cckd mgd pkd dsad \
-        --seeds 0 1 --iters 300
+        --data-config configs/_base_/datasets/synthetic_sirst.py \
+        --methods kd nst at kdsvd rkd cckd mgd pkd crosskd dsad \
+        --seeds 0 1 --iters 200 --warmup-iters 50
 
+``--data`` picks the configs (and so their teacher width and recipe);
+``--data-config`` replaces the loaders and evaluators of every run with
+those of a dataset config, for data the configs were not written for.
 ``--iters N`` trains every run for N iterations (cosine over N, one
 checkpoint at the end, no validation during training) instead of the
-configs' epochs; DSAD keeps its distillation warm-up (off for 50
-iterations, full weight after 150), so below 150 iterations it is not at
-full strength. ``--cfg-options`` apply to every run; ``--launcher pytorch
+configs' epochs, after ``--warmup-iters`` of linear learning-rate warm-up
+if given (the demo's schedule has 50); DSAD keeps its distillation
+warm-up (off for 50 iterations, full weight after 150), so below 150
+iterations it is not at full strength. ``--cfg-options`` apply to every
+run; ``--launcher pytorch
 --nproc K`` runs each tool under torchrun on K processes (on CPU add
 ``--cfg-options env_cfg.dist_cfg.backend=gloo
 model_wrapper_cfg.device_ids=None``).
@@ -30,6 +37,8 @@ import os
 import os.path as osp
 import sys
 from typing import List, Optional
+
+from mmengine.config import Config
 
 from mmdsad.utils.study_runs import (
     LAUNCHERS,
@@ -45,23 +54,9 @@ NETWORKS = ('dnanet', 'amfunet', 'dmfnet')
 DATASETS = ('nudt', 'sirst')
 METHODS = ('kd', 'nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd',
            'crosskd', 'dsad')
-# An iteration schedule over a config of any loop: DSAD's cosine counted in
-# iterations, one checkpoint and one test at the end.
-ITERATION_SCHEDULE = '''_base_ = {config!r}
-train_cfg = dict(
-    _delete_=True, type='IterBasedTrainLoop', max_iters={iters},
-    val_interval={iters}, val_begin={iters} + 1)
-param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max={iters}, eta_min=1e-5,
-         by_epoch=False, begin=0, end={iters})
-]
-default_hooks = dict(
-    logger=dict(interval=1, log_metric_by_epoch=False),
-    checkpoint=dict(by_epoch=False, interval={iters}, save_best=None))
-# Every iteration's own time, not a 10-iteration mean.
-log_processor = dict(by_epoch=False, window_size=1)
-'''
-
+# What --data-config replaces in every run.
+DATA_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
+             'val_evaluator', 'test_evaluator')
 
 def student_config(net: str, data: str) -> str:
     """The student alone: ``configs/<net>/<net>_num4_<data>.py``."""
@@ -97,6 +92,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=int,
         help='train N iterations instead of the configs\' schedule')
     parser.add_argument(
+        '--warmup-iters',
+        type=int,
+        default=0,
+        help='linear learning-rate warm-up of the --iters schedule')
+    parser.add_argument(
+        '--data-config',
+        help='dataset config whose loaders and evaluators every run uses')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         default=[],
@@ -110,6 +113,20 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         parser.error(f'--methods must be distinct, got {args.methods}')
     if args.iters is not None and args.iters < 1:
         parser.error('--iters must be >= 1')
+    if args.warmup_iters and (args.iters is None
+                              or not 0 <= args.warmup_iters < args.iters):
+        parser.error('--warmup-iters needs --iters and must be in '
+                     '[0, --iters)')
+    if args.data_config is not None:
+        if not osp.isfile(args.data_config):
+            parser.error(f'--data-config {args.data_config} does not exist')
+        missing_keys = [
+            key for key in DATA_KEYS
+            if key not in Config.fromfile(args.data_config)
+        ]
+        if missing_keys:
+            parser.error(f'--data-config {args.data_config} lacks '
+                         f'{missing_keys}')
     if args.nproc < 1 or (args.nproc > 1 and args.launcher == 'none'):
         parser.error('--nproc > 1 needs --launcher pytorch')
     if not osp.isfile(args.teacher_ckpt):
@@ -127,16 +144,68 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
+def iteration_schedule(iters: int, warmup_iters: int) -> dict:
+    """DSAD's cosine counted in ``iters`` iterations, after ``warmup_iters``
+    of linear warm-up; one checkpoint and one test at the end, no
+    validation during training."""
+    cosine = dict(
+        type='CosineAnnealingLR',
+        T_max=iters - warmup_iters,
+        eta_min=1e-5,
+        by_epoch=False,
+        begin=warmup_iters,
+        end=iters)
+    warmup = [
+        dict(
+            type='LinearLR',
+            start_factor=1e-3,
+            by_epoch=False,
+            begin=0,
+            end=warmup_iters)
+    ] if warmup_iters else []
+    return dict(
+        train_cfg=dict(
+            _delete_=True,
+            type='IterBasedTrainLoop',
+            max_iters=iters,
+            val_interval=iters,
+            val_begin=iters + 1),
+        param_scheduler=warmup + [cosine],
+        default_hooks=dict(
+            logger=dict(interval=1, log_metric_by_epoch=False),
+            checkpoint=dict(by_epoch=False, interval=iters, save_best=None)),
+        # Every iteration's own time, not a 10-iteration mean.
+        log_processor=dict(by_epoch=False, window_size=1))
+
+
+def data_overrides(data_config: str) -> dict:
+    """The loaders and evaluators of ``data_config``, replacing a config's
+    own."""
+    data = Config.fromfile(data_config)
+    return {
+        key: dict(data[key], _delete_=True)
+        if isinstance(data[key], dict) else data[key]
+        for key in DATA_KEYS
+    }
+
+
 def scheduled_config(name: str, config: str, args: argparse.Namespace) -> str:
-    """``config`` itself, or with ``--iters`` a config inheriting it with
-    the iteration schedule, written to ``<work_dir>/configs/<name>.py``."""
-    if args.iters is None:
+    """``config`` itself, or with ``--iters`` or ``--data-config`` a config
+    inheriting it with the iteration schedule and the other data, written
+    to ``<work_dir>/configs/<name>.py``."""
+    overrides = {}
+    if args.iters is not None:
+        overrides.update(iteration_schedule(args.iters, args.warmup_iters))
+    if args.data_config is not None:
+        overrides.update(data_overrides(args.data_config))
+    if not overrides:
         return config
     folder = osp.join(args.work_dir, 'configs')
     os.makedirs(folder, exist_ok=True)
     path = osp.join(folder, f'{name}.py')
     with open(path, 'w', encoding='utf-8') as f:
-        f.write(ITERATION_SCHEDULE.format(config=config, iters=args.iters))
+        f.write(f'_base_ = {osp.abspath(config)!r}\n')
+        f.write(Config(overrides).pretty_text)
     return path
 
 

@@ -2,9 +2,10 @@
 # dsad_amfunet.py; docs/results.md records the measurement behind them):
 # - encoder: backbone.conv5 (deepest encoder stage, 1/16 size);
 # - decoder: decode_head.fuse1d (full-resolution decoder stage hd1).
-# A leaf reads feature_distiller (recorders) or aligned_distiller
-# (recorders and the widths of single_teacher_aligned.py's connectors);
-# logit methods read logit_distiller.
+# A leaf reads feature_distiller (recorders), aligned_distiller
+# (recorders and the widths of single_teacher_aligned.py's connectors) or
+# mgd_distiller (recorders and the widths of mgd.py's connectors); logit
+# methods read logit_distiller.
 layer_recorders = dict(
     encoder=dict(type='ModuleOutputs', source='backbone.conv5'),
     decoder=dict(type='ModuleOutputs', source='decode_head.fuse1d'))
@@ -16,6 +17,13 @@ aligned_distiller = dict(
     feature_distiller,
     connectors={
         f'{layer}_align': dict(in_channel=student, out_channel=teacher)
+        for layer, (student, teacher) in layer_channels.items()
+    })
+mgd_distiller = dict(
+    feature_distiller,
+    connectors={
+        f'{layer}_mgd': dict(
+            student_channels=student, teacher_channels=teacher)
         for layer, (student, teacher) in layer_channels.items()
     })
 # The output logits: the head's forward returns every supervised output
@@ -30,3 +38,12 @@ logits_recorder = dict(
         'AMFUNetHead.forward'))
 logit_distiller = dict(
     student_recorders=logits_recorder, teacher_recorders=logits_recorder)
+# CrossKD's hand-over (crosskd.py): the input of decode_head.fuse1d (stage
+# 1's attended concatenation, 5f channels); the teacher's fuse1d and
+# outconv1 are the remaining head layers. The distilled output is d1
+# (index -2), the one that feature alone decides: the prediction averages
+# d1 with four outputs the hand-over does not reach.
+crosskd_handover = dict(
+    cross_module='decode_head.fuse1d',
+    cross_output_index=-2,
+    student_align=dict(in_channel=20, out_channel=80))

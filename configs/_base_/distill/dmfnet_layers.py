@@ -2,9 +2,10 @@
 # dsad_dmfnet.py; docs/results.md records the measurement behind them):
 # - encoder: backbone.layer_4_0 (the dual-encoder bottleneck, 1/8 size);
 # - decoder: backbone.layer_0_1 (the last full-resolution decoder stage).
-# A leaf reads feature_distiller (recorders) or aligned_distiller
-# (recorders and the widths of single_teacher_aligned.py's connectors);
-# logit methods read logit_distiller.
+# A leaf reads feature_distiller (recorders), aligned_distiller
+# (recorders and the widths of single_teacher_aligned.py's connectors) or
+# mgd_distiller (recorders and the widths of mgd.py's connectors); logit
+# methods read logit_distiller.
 layer_recorders = dict(
     encoder=dict(type='ModuleOutputs', source='backbone.layer_4_0'),
     decoder=dict(type='ModuleOutputs', source='backbone.layer_0_1'))
@@ -16,6 +17,13 @@ aligned_distiller = dict(
     feature_distiller,
     connectors={
         f'{layer}_align': dict(in_channel=student, out_channel=teacher)
+        for layer, (student, teacher) in layer_channels.items()
+    })
+mgd_distiller = dict(
+    feature_distiller,
+    connectors={
+        f'{layer}_mgd': dict(
+            student_channels=student, teacher_channels=teacher)
         for layer, (student, teacher) in layer_channels.items()
     })
 # The output logits: the head's forward returns every supervised output
@@ -30,3 +38,8 @@ logits_recorder = dict(
         'DMFNetHead.forward'))
 logit_distiller = dict(
     student_recorders=logits_recorder, teacher_recorders=logits_recorder)
+# CrossKD's hand-over (crosskd.py): the input of decode_head.final_layer
+# (the five scales' projections, 5 x 3 channels at both widths, so no
+# connector); the teacher's final 1x1 conv is the remaining head layer.
+crosskd_handover = dict(
+    cross_module='decode_head.final_layer', student_align=None)

@@ -1,13 +1,14 @@
-# DSAD's distiller (paper-spec.md §1.2-1.6), shared by every network: two
-# distilled layers, each its own PWMSE loss entry,
-# - 'encoder': the deepest encoder stage (semantics, low resolution);
-# - 'decoder': a full-resolution decoder feature (localisation);
-# the student's map goes through a learnable 1x1 conv + BN connector to the
+# DSAD (paper-spec.md §1.2-1.6) on DSAD's layer set ('encoder': the deepest
+# encoder stage, semantics at low resolution; 'decoder': a full-resolution
+# decoder feature, localisation), each its own PWMSE loss: the student map
+# goes through single_teacher_aligned.py's 1x1 conv + BN connector to the
 # teacher's width (dropped at export); the weight map is DSA of the teacher
-# map (fixed base kernel, no gradient). A network's dsad_<net>.py fills in
-# the recorder sources and the connector widths. Loss (Eq. 13):
-# alpha * SoftIoU + beta * sum of PWMSE, alpha : beta = 1 : 2.
-alpha = 1.0
+# map (fixed base kernel, no gradient). Loss (Eq. 13): alpha * SoftIoU +
+# beta * sum of PWMSE with alpha : beta = 1 : 2; alpha = 1 is the SoftIoU
+# weight of the student's own config.
+# A leaf adds the networks, the layer recorders and the connector widths:
+# model = dict(_base_.networks, distiller=_base_.aligned_distiller).
+_base_ = './single_teacher_aligned.py'
 beta = 2.0
 # When distillation starts (the paper does not say): off for the first 50
 # iterations, then ramped linearly to beta over 100. From the first
@@ -22,40 +23,26 @@ custom_hooks = [
 # Spatial weights of PWMSE: 'DSAWeightConnector' (DSAD); the Table 4
 # ablations are 'UniformWeightConnector' and 'CBAMWeightConnector'.
 spatial_weight = dict(type='DSAWeightConnector')
-student_align = dict(
-    type='ConvModuleConnector',
-    kernel_size=1,
-    norm_cfg=dict(type='BN'),
-    act_cfg=None)
-
-
-def _mapping(layer):
-    return dict(
-        preds_S=dict(
-            from_student=True, recorder=layer, connector=f'{layer}_align'),
-        preds_T=dict(from_student=False, recorder=layer),
-        weight=dict(
-            from_student=False, recorder=layer,
-            connector=f'{layer}_weight'))
-
-
-dsad_distiller = dict(
-    type='ConfigurableDistiller',
-    connectors=dict(
-        encoder_weight=spatial_weight, decoder_weight=spatial_weight),
-    distill_losses=dict(
-        loss_pwmse_encoder=dict(type='PWMSELoss', loss_weight=beta),
-        loss_pwmse_decoder=dict(type='PWMSELoss', loss_weight=beta)),
-    loss_forward_mappings=dict(
-        loss_pwmse_encoder=_mapping('encoder'),
-        loss_pwmse_decoder=_mapping('decoder')))
-# The MMRazor algorithm around it (SingleTeacherDistill that refuses a
-# missing, unsafe or mismatched teacher checkpoint and misspelt recorders);
-# a network's dsad_<net>.py adds the student (architecture), the teacher and
-# its checkpoint.
-dsad_algorithm = dict(
-    _scope_='mmrazor',
-    type='CheckedTeacherDistill',
-    teacher_trainable=False,
-    teacher_norm_eval=True,
-    distiller=dsad_distiller)
+model = dict(
+    distiller=dict(
+        connectors={
+            f'{layer}_weight': spatial_weight
+            for layer in ('encoder', 'decoder')
+        },
+        distill_losses={
+            f'loss_pwmse_{layer}': dict(type='PWMSELoss', loss_weight=beta)
+            for layer in ('encoder', 'decoder')
+        },
+        loss_forward_mappings={
+            f'loss_pwmse_{layer}': dict(
+                preds_S=dict(
+                    from_student=True,
+                    recorder=layer,
+                    connector=f'{layer}_align'),
+                preds_T=dict(from_student=False, recorder=layer),
+                weight=dict(
+                    from_student=False,
+                    recorder=layer,
+                    connector=f'{layer}_weight'))
+            for layer in ('encoder', 'decoder')
+        }))

@@ -13,3 +13,10 @@ model = dict(
         loss_decode=dict(type='SoftIoULoss')),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
+# "+DSA" (DSAD Table 5): DSA with a learnable 3x3 base kernel in place of
+# CBAM's spatial attention in every residual block, backbone and head. A
+# config merges it into its network: model = _base_.with_dsa.
+dsa = dict(type='DSA', learnable=True)
+with_dsa = dict(
+    backbone=dict(spatial_attention=dsa),
+    decode_head=dict(spatial_attention=dsa))

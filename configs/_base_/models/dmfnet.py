@@ -25,3 +25,8 @@ model = dict(
         loss_decode=dict(type='SoftIoULoss')),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
+# "+DSA" (DSAD Table 5): DSA with a learnable 3x3 base kernel re-weights
+# every TCFM output spatially (see DMFNet's docstring). A config merges it
+# into its network: model = _base_.with_dsa.
+with_dsa = dict(
+    backbone=dict(spatial_attention=dict(type='DSA', learnable=True)))

@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
-from mmseg.registry import MODELS
+from mmrazor.registry import MODELS
 
 from mmdsad.models.algorithms import CheckedTeacherDistill
 from mmdsad.models.backbones import DNANet
@@ -26,7 +26,8 @@ def cfg(repo_root, tmp_path):
 
 
 def save_model(model_cfg, path):
-    init_default_scope('mmseg')
+    # MMRazor's registry builds a network config as well as a cfg_path.
+    init_default_scope('mmrazor')
     model = MODELS.build(ConfigDict(model_cfg))
     save_weights_only(model.state_dict(), {}, str(path))
     return str(path)
@@ -111,7 +112,6 @@ def test_frozen_teacher_runs_in_eval_mode(repo_root, tmp_path):
     cfg = Config.fromfile(
         osp.join(repo_root, 'configs/distill/dsad_dmfnet_num16_num4_nudt.py'))
     cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
-    init_default_scope('mmseg')
     model = MODELS.build(cfg.model)
     model.train()
     assert model.architecture.training

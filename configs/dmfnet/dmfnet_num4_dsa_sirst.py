@@ -1,0 +1,5 @@
+# DMF-num4 + DSA (DSAD Table 5): DSA re-weights every TCFM output
+# spatially (configs/_base_/models/dmfnet.py): +36 parameters, +4.27 MMACs
+# (+0.164 %) at 256x256.
+_base_ = './dmfnet_num4_sirst.py'
+model = _base_.with_dsa

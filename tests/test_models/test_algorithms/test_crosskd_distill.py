@@ -1,0 +1,166 @@
+"""CrossKD: the student's head feature through the frozen teacher's head."""
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmrazor.registry import MODELS
+
+from mmdsad.models.algorithms import CrossKDDistill
+from mmdsad.models.algorithms.crosskd_distill import match_channel_statistics
+from mmdsad.models.losses import QualityFocalKDLoss
+from mmdsad.utils.distill_checks import DistillConfigError
+from mmdsad.utils.weights_only import save_weights_only
+
+CONFIG = 'configs/distill/crosskd_{net}_num16_num4_nudt.py'
+
+
+def load_config(repo_root, net='dnanet'):
+    return Config.fromfile(osp.join(repo_root, CONFIG.format(net=net)))
+
+
+def with_random_teacher(cfg, tmp_path):
+    """The model config with a randomly initialised teacher checkpoint."""
+    init_default_scope('mmrazor')
+    torch.manual_seed(0)
+    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
+    teacher_ckpt = str(tmp_path / 'teacher.pth')
+    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
+    return ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt)
+
+
+def channel_statistics_reference(feature, reference):
+    """Per channel over batch and pixels, as CrossKD writes it: (C, N*H*W)."""
+    channels = feature.shape[1]
+    flat = feature.transpose(0, 1).reshape(channels, -1)
+    ref = reference.transpose(0, 1).reshape(channels, -1)
+    standard = (flat - flat.mean(1, keepdim=True)) / (
+        flat.std(1, keepdim=True) + 1e-6)
+    aligned = standard * ref.std(1, keepdim=True) + ref.mean(1, keepdim=True)
+    return aligned.reshape(channels, feature.shape[0],
+                           *feature.shape[2:]).transpose(0, 1)
+
+
+def test_aligned_feature_takes_the_teachers_channel_statistics():
+    torch.manual_seed(0)
+    student = torch.randn(2, 5, 4, 6) * 3 + 1
+    teacher = torch.randn(2, 5, 8, 8) * torch.arange(1., 6.).view(1, 5, 1, 1)
+    aligned = match_channel_statistics(student, teacher)
+    torch.testing.assert_close(aligned,
+                               channel_statistics_reference(student, teacher))
+    torch.testing.assert_close(
+        aligned.mean((0, 2, 3)), teacher.mean((0, 2, 3)), atol=1e-5,
+        rtol=0)
+    torch.testing.assert_close(
+        aligned.std((0, 2, 3)), teacher.std((0, 2, 3)), rtol=1e-4, atol=0)
+
+
+def test_dnanet_cross_head_is_the_teachers_fusion_and_classifier(
+        repo_root, tmp_path, labelled_batch):
+    """The loss equals quality-focal KD between the teacher's prediction and
+    the teacher's fusion block + classifier applied, by hand, to the
+    student's aligned fusion input."""
+    cfg = load_config(repo_root)
+    algorithm = MODELS.build(with_random_teacher(cfg, tmp_path))
+    algorithm.train()
+    inputs = {}
+
+    def keep_input(side):
+        return lambda module, args: inputs.__setitem__(side, args[0])
+
+    for side, network in (('student', algorithm.student),
+                          ('teacher', algorithm.teacher)):
+        network.decode_head.conv0_4_final.register_forward_pre_hook(
+            keep_input(side))
+    data = algorithm.data_preprocessor(labelled_batch(), training=True)
+    losses = algorithm(**data, mode='loss')
+    assert set(losses) == {'student.decode.loss_softiou',
+                           'distill.loss_crosskd'}
+    head_T = algorithm.teacher.decode_head
+    with torch.no_grad():
+        prediction_T = algorithm.teacher._forward(data['inputs'])[-1]
+        aligned = channel_statistics_reference(
+            algorithm.student_align(inputs['student']), inputs['teacher'])
+        cross = head_T.classifiers[-1](head_T.conv0_4_final(aligned))
+    torch.testing.assert_close(
+        losses['distill.loss_crosskd'],
+        QualityFocalKDLoss()(cross, prediction_T))
+
+
+def test_gradient_reaches_student_and_connector_through_the_frozen_head(
+        repo_root, tmp_path, labelled_batch):
+    cfg = load_config(repo_root)
+    algorithm = MODELS.build(with_random_teacher(cfg, tmp_path))
+    algorithm.train()
+    data = algorithm.data_preprocessor(labelled_batch(), training=True)
+    algorithm(**data, mode='loss')['distill.loss_crosskd'].backward()
+    # The distillation loss alone reaches the student's deepest stage.
+    assert any(p.grad is not None and p.grad.abs().sum() > 0
+               for p in algorithm.student.backbone.conv4_0.parameters())
+    assert all(p.grad.abs().sum() > 0
+               for p in algorithm.student_align.parameters())
+    assert all(p.grad is None for p in algorithm.teacher.parameters())
+    assert not algorithm.teacher.training
+
+
+@pytest.mark.parametrize('net, output_index, aligned', [
+    ('amfunet', -2, True),
+    ('dmfnet', -1, False),
+])
+def test_other_networks_hand_over_their_head_feature(
+        repo_root, tmp_path, labelled_batch, net, output_index, aligned):
+    cfg = load_config(repo_root, net)
+    algorithm = MODELS.build(with_random_teacher(cfg, tmp_path))
+    assert algorithm.cross_output_index == output_index
+    assert isinstance(algorithm.student_align,
+                      torch.nn.Identity) is not aligned
+    algorithm.train()
+    data = algorithm.data_preprocessor(labelled_batch(), training=True)
+    loss = algorithm(**data, mode='loss')['distill.loss_crosskd']
+    assert loss.item() > 0
+    loss.backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0
+               for p in algorithm.student.decode_head.parameters())
+
+
+def test_misspelt_module_is_refused_with_the_closest_names(
+        repo_root, tmp_path):
+    model = with_random_teacher(load_config(repo_root), tmp_path)
+    model.cross_module = 'decode_head.conv0_4_fina'
+    with pytest.raises(DistillConfigError,
+                       match="'decode_head.conv0_4_final'"):
+        MODELS.build(model)
+
+
+def test_module_that_runs_more_than_once_is_refused(
+        repo_root, tmp_path, labelled_batch):
+    # AMFU-Net's attention block serves all four decoder stages.
+    cfg = load_config(repo_root, 'amfunet')
+    model = with_random_teacher(cfg, tmp_path)
+    model.cross_module = 'decode_head.cat_attn'
+    model.student_align.update(in_channel=20, out_channel=80)
+    algorithm = MODELS.build(model)
+    algorithm.train()
+    data = algorithm.data_preprocessor(labelled_batch(), training=True)
+    with pytest.raises(DistillConfigError, match='4 times'):
+        algorithm(**data, mode='loss')
+
+
+def test_trainable_teacher_is_refused(repo_root, tmp_path):
+    model = with_random_teacher(load_config(repo_root), tmp_path)
+    model.teacher_trainable = True
+    with pytest.raises(DistillConfigError, match='frozen teacher'):
+        MODELS.build(model)
+
+
+def test_runner_builds_it_and_refuses_a_missing_checkpoint(
+        repo_root, tmp_path):
+    cfg = load_config(repo_root)
+    cfg.work_dir = str(tmp_path / 'work_dir')
+    cfg.model = with_random_teacher(cfg, tmp_path)
+    assert isinstance(Runner.from_cfg(cfg).model, CrossKDDistill)
+    cfg.model.teacher_ckpt = str(tmp_path / 'missing.pth')
+    with pytest.raises(FileNotFoundError, match='missing.pth'):
+        Runner.from_cfg(cfg)
