@@ -1,5 +1,6 @@
-# DSAD's layer set in AMFU-Net for the feature methods (the same modules as
-# dsad_amfunet.py; docs/results.md records the measurement behind them):
+# DSAD's layer set in AMFU-Net, distilled by DSAD and the feature
+# methods (the paper does not list its layers; docs/results.md records the
+# measurement behind these):
 # - encoder: backbone.conv5 (deepest encoder stage, 1/16 size);
 # - decoder: decode_head.fuse1d (full-resolution decoder stage hd1).
 # A leaf reads feature_distiller (recorders), aligned_distiller

@@ -1,5 +1,6 @@
-# DSAD's layer set in DMFNet for the feature methods (the same modules as
-# dsad_dmfnet.py; docs/results.md records the measurement behind them):
+# DSAD's layer set in DMFNet, distilled by DSAD and the feature
+# methods (the paper does not list its layers; docs/results.md records the
+# measurement behind these):
 # - encoder: backbone.layer_4_0 (the dual-encoder bottleneck, 1/8 size);
 # - decoder: backbone.layer_0_1 (the last full-resolution decoder stage).
 # A leaf reads feature_distiller (recorders), aligned_distiller

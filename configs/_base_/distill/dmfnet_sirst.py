@@ -10,8 +10,9 @@ _base_ = [
     './comparison_recipe.py',
 ]
 # The teacher config turns the backbone's training blur off: the frozen
-# teacher sees the clean image, as in DSAD (dsad_dmfnet.py). The student
-# keeps DSAD's augmentation (the dataset base's pipeline, with blur).
+# teacher sees the clean image. The student keeps DSAD's augmentation
+# (the dataset base's pipeline, with blur; paper Sec. 4.2), unlike
+# configs/dmfnet/, whose pipeline leaves the blur to the backbone.
 # Train the teacher with configs/dmfnet/dmfnet_num16_sirst.py, convert its
 # checkpoint with tools/model_converters/to_weights_only.py, and point here
 # (or pass --cfg-options model.teacher_ckpt=...).

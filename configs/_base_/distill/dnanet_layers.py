@@ -1,5 +1,6 @@
-# DSAD's layer set in DNANet for the feature methods (the same modules as
-# dsad_dnanet.py; docs/results.md records the measurement behind them):
+# DSAD's layer set in DNANet, distilled by DSAD and the feature
+# methods (the paper does not list its layers; docs/results.md records the
+# measurement behind these):
 # - encoder: backbone.conv4_0 (deepest encoder stage, 1/16 size);
 # - decoder: decode_head.conv0_4_final (fused full-resolution feature).
 # A leaf reads feature_distiller (recorders), aligned_distiller

@@ -8,24 +8,10 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmseg.registry import TRANSFORMS
 
-# The kernel covers ±3σ: the Gaussian tail beyond is below 0.3 % of its
-# mass, so a larger kernel would only cost time.
-KERNEL_TRUNCATE_SIGMAS = 3.0
+from mmdsad.utils.gaussian import gaussian_kernel_size
 
 # Dtypes cv2.GaussianBlur filters natively; others go through float32.
 _CV2_DTYPES = (np.uint8, np.uint16, np.int16, np.float32, np.float64)
-
-
-def gaussian_kernel_size(sigma: float) -> int:
-    """Odd kernel size covering ±``KERNEL_TRUNCATE_SIGMAS``·σ.
-
-    Args:
-        sigma (float): Standard deviation in pixels, > 0.
-
-    Returns:
-        int: Odd kernel side length, at least 3.
-    """
-    return 2 * max(1, math.ceil(KERNEL_TRUNCATE_SIGMAS * sigma)) + 1
 
 
 @TRANSFORMS.register_module()

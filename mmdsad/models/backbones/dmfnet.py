@@ -26,7 +26,7 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from mmdsad.datasets.transforms.gaussian_blur import gaussian_kernel_size
+from mmdsad.utils.gaussian import gaussian_kernel_size
 
 from ..layers import REAM, TCFM
 from ..layers.ream import REAM_NUM_GROUPS
