@@ -2,7 +2,7 @@
 # protocol's num16 teacher into num4 on NUDT-SIRST (docs/results.md); pass
 # the teacher with --cfg-options model.teacher_ckpt=... (weights-only file).
 _base_ = [
-    '../_base_/distill/dnanet_layers.py', '../_base_/distill/dsad.py',
+    '../_base_/distill/layer_sets.py', '../_base_/distill/dsad.py',
     '../_base_/datasets/nudt_sirst_cpu.py',
     '../_base_/schedules/cpu_protocol_iters.py', '../_base_/default_runtime.py'
 ]
@@ -14,5 +14,5 @@ model = dict(
         cfg_path='mmdsad::cpu_protocol/dnanet_num16_nudt_cpu.py',
         pretrained=False),
     teacher_ckpt='checkpoints/dnanet_num16_nudt.pth',
-    distiller=_base_.aligned_distiller)
+    distiller=_base_.layer_sets.dnanet.aligned)
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -3,7 +3,7 @@
 # tools/misc/run_demo.py passes the teacher checkpoint it converted to
 # weights-only.
 _base_ = [
-    '../_base_/distill/dnanet_layers.py', '../_base_/distill/dsad.py',
+    '../_base_/distill/layer_sets.py', '../_base_/distill/dsad.py',
     '../_base_/datasets/synthetic_sirst.py',
     '../_base_/schedules/demo_iters.py', '../_base_/default_runtime.py'
 ]
@@ -13,5 +13,5 @@ model = dict(
     teacher=dict(
         cfg_path='mmdsad::demo/dnanet_num16_synthetic.py', pretrained=False),
     teacher_ckpt='work_dirs/demo/teacher/teacher_weights.pth',
-    distiller=_base_.aligned_distiller)
+    distiller=_base_.layer_sets.dnanet.aligned)
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

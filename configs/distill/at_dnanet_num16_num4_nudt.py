@@ -2,4 +2,4 @@
 # on NUDT-SIRST (configs/_base_/distill/dnanet_nudt.py), on DSAD's
 # layers.
 _base_ = ['../_base_/distill/dnanet_nudt.py', '../_base_/distill/at.py']
-model = dict(_base_.networks, distiller=_base_.feature_distiller)
+model = dict(_base_.networks, distiller=_base_.layer_sets.dnanet.feature)

@@ -2,4 +2,4 @@
 # on NUAA-SIRST (configs/_base_/distill/dmfnet_sirst.py), through the teacher's
 # head.
 _base_ = ['../_base_/distill/dmfnet_sirst.py', '../_base_/distill/crosskd.py']
-model = dict(_base_.networks, **_base_.crosskd_handover)
+model = dict(_base_.networks, **_base_.layer_sets.dmfnet.crosskd)

@@ -2,4 +2,4 @@
 # on NUAA-SIRST (configs/_base_/distill/amfunet_sirst.py), on the output
 # logits.
 _base_ = ['../_base_/distill/amfunet_sirst.py', '../_base_/distill/kd.py']
-model = dict(_base_.networks, distiller=_base_.logit_distiller)
+model = dict(_base_.networks, distiller=_base_.layer_sets.amfunet.logit)

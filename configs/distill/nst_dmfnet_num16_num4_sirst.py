@@ -2,4 +2,4 @@
 # on NUAA-SIRST (configs/_base_/distill/dmfnet_sirst.py), on DSAD's
 # layers.
 _base_ = ['../_base_/distill/dmfnet_sirst.py', '../_base_/distill/nst.py']
-model = dict(_base_.networks, distiller=_base_.feature_distiller)
+model = dict(_base_.networks, distiller=_base_.layer_sets.dmfnet.feature)

@@ -1,11 +1,11 @@
 # AMFU-Net num16 -> num4 on NUDT-SIRST for the comparison methods
 # (configs/distill/<method>_amfunet_num16_num4_nudt.py): both networks
 # built from their own configs (MMRazor's cfg_path) with the teacher
-# checkpoint, the data, DSAD's recipe and AMFU-Net's layers. Variables only,
-# no `model`: the method base holds the algorithm, and the leaf merges
-# `networks` and a distiller of amfunet_layers.py into it.
+# checkpoint, the data, DSAD's recipe and the layer sets. Variables
+# only, no `model`: the method base holds the algorithm, and the leaf
+# merges `networks` and an entry of layer_sets.amfunet into it.
 _base_ = [
-    './amfunet_layers.py',
+    './layer_sets.py',
     '../datasets/nudt_sirst.py',
     './comparison_recipe.py',
 ]

@@ -3,7 +3,7 @@
 # ('encoder', 'decoder'). Channel counts may differ, so no connector.
 # Weight 1000: mdistiller's AT setting.
 # A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.feature_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
 _base_ = './single_teacher.py'
 at_weight = 1000.0
 model = dict(

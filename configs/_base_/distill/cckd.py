@@ -4,7 +4,7 @@
 # may differ, so no connector. Weight 0.02: the CC setting of the
 # RepDistiller training scripts.
 # A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.feature_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
 _base_ = './single_teacher.py'
 cckd_weight = 0.02
 cckd_gamma = 0.4

@@ -5,7 +5,7 @@
 # weight 1: CrossKD's GFL setting). A 1x1 conv maps the student's width to
 # the teacher's where they differ.
 # A leaf adds the networks and the network's hand-over point:
-# model = dict(_base_.networks, **_base_.crosskd_handover).
+# model = dict(_base_.networks, **_base_.layer_sets.<net>.crosskd).
 _base_ = './single_teacher.py'
 model = dict(
     type='CrossKDDistill',

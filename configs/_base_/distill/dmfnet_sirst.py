@@ -1,11 +1,11 @@
 # DMFNet num16 -> num4 on NUAA-SIRST for the comparison methods
 # (configs/distill/<method>_dmfnet_num16_num4_sirst.py): both networks
 # built from their own configs (MMRazor's cfg_path) with the teacher
-# checkpoint, the data, DSAD's recipe and DMFNet's layers. Variables only,
-# no `model`: the method base holds the algorithm, and the leaf merges
-# `networks` and a distiller of dmfnet_layers.py into it.
+# checkpoint, the data, DSAD's recipe and the layer sets. Variables
+# only, no `model`: the method base holds the algorithm, and the leaf
+# merges `networks` and an entry of layer_sets.dmfnet into it.
 _base_ = [
-    './dmfnet_layers.py',
+    './layer_sets.py',
     '../datasets/nuaa_sirst.py',
     './comparison_recipe.py',
 ]

@@ -1,11 +1,11 @@
 # DNANet num16 -> num4 on NUDT-SIRST for the comparison methods
 # (configs/distill/<method>_dnanet_num16_num4_nudt.py): both networks
 # built from their own configs (MMRazor's cfg_path) with the teacher
-# checkpoint, the data, DSAD's recipe and DNANet's layers. Variables only,
-# no `model`: the method base holds the algorithm, and the leaf merges
-# `networks` and a distiller of dnanet_layers.py into it.
+# checkpoint, the data, DSAD's recipe and the layer sets. Variables
+# only, no `model`: the method base holds the algorithm, and the leaf
+# merges `networks` and an entry of layer_sets.dnanet into it.
 _base_ = [
-    './dnanet_layers.py',
+    './layer_sets.py',
     '../datasets/nudt_sirst.py',
     './comparison_recipe.py',
 ]

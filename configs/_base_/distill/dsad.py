@@ -7,7 +7,7 @@
 # beta * sum of PWMSE with alpha : beta = 1 : 2; alpha = 1 is the SoftIoU
 # weight of the student's own config.
 # A leaf adds the networks, the layer recorders and the connector widths:
-# model = dict(_base_.networks, distiller=_base_.aligned_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
 _base_ = './single_teacher_aligned.py'
 beta = 2.0
 # When distillation starts (the paper does not say): off for the first 50

@@ -4,7 +4,7 @@
 # weight 0.9: the KD setting of RepDistiller / mdistiller.
 # A leaf adds the networks and the 'logits' recorder (the outputs of the
 # network's head, a list whose last is the prediction): model =
-# dict(_base_.networks, distiller=_base_.logit_distiller).
+# dict(_base_.networks, distiller=_base_.layer_sets.<net>.logit).
 _base_ = './single_teacher.py'
 kd_tau = 4.0
 kd_weight = 0.9

@@ -5,7 +5,7 @@
 # through the 1x1 connector of single_teacher_aligned.py. k = 1 vector,
 # weight 1: mdistiller's KDSVD setting.
 # A leaf adds the networks, the layer recorders and the connector widths:
-# model = dict(_base_.networks, distiller=_base_.aligned_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
 _base_ = './single_teacher_aligned.py'
 kdsvd_vectors = 1
 kdsvd_weight = 1.0

@@ -3,7 +3,7 @@
 # width) and MGDLoss (α 2e-5), the paper's settings, on each layer of
 # DSAD's set ('encoder', 'decoder').
 # A leaf adds the networks, the layer recorders and the connectors' widths:
-# model = dict(_base_.networks, distiller=_base_.mgd_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.mgd).
 _base_ = './single_teacher.py'
 mgd_lambda = 0.65
 mgd_alpha = 2e-5

@@ -3,7 +3,7 @@
 # DSAD's set ('encoder', 'decoder'). Channel counts may differ, so no
 # connector. Weight 50: the NST setting of mdistiller / RepDistiller.
 # A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.feature_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
 _base_ = './single_teacher.py'
 nst_weight = 50.0
 model = dict(

@@ -4,7 +4,7 @@
 # connector of single_teacher_aligned.py. Weight 6: MMRazor's mmdet PKD
 # configs.
 # A leaf adds the networks, the layer recorders and the connector widths:
-# model = dict(_base_.networks, distiller=_base_.aligned_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
 _base_ = './single_teacher_aligned.py'
 pkd_weight = 6.0
 model = dict(

@@ -5,7 +5,7 @@
 # student and teacher maps are first average-pooled to 4x4 (a full-
 # resolution decoder map of a batch of 16 would need gigabytes).
 # A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.feature_distiller).
+# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
 _base_ = './single_teacher.py'
 rkd_distance_weight = 25.0
 rkd_angle_weight = 50.0
