@@ -1,10 +1,7 @@
 """tools/analysis_tools/compare_distill.py: methods vs the student alone,
 end to end on tiny synthetic data."""
 import csv
-import importlib.util
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 from mmengine.config import Config
@@ -34,26 +31,8 @@ SMALL = [
 ]
 
 
-def load_tool(repo_root):
-    spec = importlib.util.spec_from_file_location('compare_distill',
-                                                  osp.join(repo_root, TOOL))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(repo_root, *args):
-    result = subprocess.run([sys.executable, TOOL, *args],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True)
-    assert result.returncode == 0, (result.stdout[-3000:] +
-                                    result.stderr[-3000:])
-    return result.stdout
-
-
 @pytest.fixture(scope='module')
-def comparison(repo_root, tmp_path_factory):
+def comparison(repo_root, tmp_path_factory, run_script):
     root = tmp_path_factory.mktemp('compare')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
@@ -70,7 +49,7 @@ def comparison(repo_root, tmp_path_factory):
         DATA_CONFIG, '--methods', 'kd', 'crosskd', '--seeds', '0', '--iters',
         '2', '--warmup-iters', '1', '--cfg-options', *SMALL
     ]
-    return root / 'compare', run(repo_root, *command), command
+    return root / 'compare', run_script(TOOL, *command), command
 
 
 def test_every_method_is_trained_tested_and_tabulated(comparison):
@@ -97,12 +76,12 @@ def test_every_method_is_trained_tested_and_tabulated(comparison):
     assert 'cost vs alone' in markdown and 'IoU 0.05-0.95' in markdown
 
 
-def test_rerun_reuses_finished_runs(repo_root, comparison):
+def test_rerun_reuses_finished_runs(comparison, run_script):
     work_dir, printed, command = comparison
     log = work_dir / 'crosskd' / 'seed0' / 'train.log'
     before = log.stat().st_mtime_ns
     table = printed[printed.index('| variant'):]
-    assert run(repo_root, *command).endswith(table)
+    assert run_script(TOOL, *command).endswith(table)
     assert log.stat().st_mtime_ns == before
 
 
@@ -116,9 +95,9 @@ def test_rerun_reuses_finished_runs(repo_root, comparison):
     (['--methods', 'kd', '--data-config', 'missing.py'], 'does not exist'),
     (['--methods', 'kd', '--data-config', MODEL_CONFIG], 'lacks'),
 ])
-def test_bad_arguments_are_refused(repo_root, tmp_path, capsys, bad,
-                                   message):
-    tool = load_tool(repo_root)
+def test_bad_arguments_are_refused(
+        repo_root, tmp_path, capsys, load_script, bad, message):
+    tool = load_script(TOOL)
     # Any existing file passes the checkpoint's existence check.
     existing = osp.join(repo_root, TOOL)
     with pytest.raises(SystemExit):
@@ -130,8 +109,8 @@ def test_bad_arguments_are_refused(repo_root, tmp_path, capsys, bad,
 
 
 def test_method_without_config_is_refused_with_the_expected_path(
-        repo_root, tmp_path, capsys, monkeypatch):
-    tool = load_tool(repo_root)
+        repo_root, tmp_path, capsys, load_script, monkeypatch):
+    tool = load_script(TOOL)
     monkeypatch.setattr(tool, 'REPO_ROOT', str(tmp_path))
     with pytest.raises(SystemExit):
         tool.parse_args([

@@ -1,5 +1,4 @@
 """tools/analysis_tools/distill_gradients.py: loss values and gradients."""
-import importlib.util
 import os.path as osp
 
 import torch
@@ -15,7 +14,7 @@ DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
 
 
 def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
-                                                  capsys):
+                                                  capsys, load_script):
     init_default_scope('mmseg')
     teacher = MODELS.build(
         Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
@@ -23,10 +22,7 @@ def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
     torch.save({'state_dict': teacher.state_dict()}, teacher_file)
     data = str(tmp_path / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=1, image_size=(64, 64))
-    spec = importlib.util.spec_from_file_location(
-        'distill_gradients', osp.join(repo_root, TOOL))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script(TOOL)
     tool.main([
         osp.join(repo_root, DSAD_CONFIG), '--teacher-ckpt', teacher_file,
         '--data-root', data, '--batches', '1', '--cfg-options',

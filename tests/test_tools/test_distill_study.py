@@ -1,8 +1,5 @@
 """tools/analysis_tools/distill_study.py: alone vs distilled, over seeds."""
-import importlib.util
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 
@@ -20,43 +17,24 @@ ONE_ITER = [
 ]
 
 
-def load_study(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'distill_study', osp.join(repo_root, STUDY))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(repo_root, *args):
-    result = subprocess.run([sys.executable, *args],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True)
-    assert result.returncode == 0, (result.stdout[-3000:] +
-                                    result.stderr[-3000:])
-    return result.stdout
-
-
 @pytest.fixture(scope='module')
-def study(repo_root, tmp_path_factory):
+def study(tmp_path_factory, run_script):
     root = tmp_path_factory.mktemp('study')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
-    run(repo_root, 'tools/train.py', TEACHER_CONFIG, '--work-dir',
-        str(root / 'teacher'), '--data-root', data, '--cfg-options',
-        *ONE_ITER)
+    run_script('tools/train.py', TEACHER_CONFIG, '--work-dir',
+               str(root / 'teacher'), '--data-root', data, '--cfg-options',
+               *ONE_ITER)
     teacher = str(root / 'teacher.pth')
-    run(repo_root, 'tools/model_converters/to_weights_only.py',
-        str(root / 'teacher' / 'iter_1.pth'), teacher)
+    run_script('tools/model_converters/to_weights_only.py',
+               str(root / 'teacher' / 'iter_1.pth'), teacher)
     command = [
-        STUDY,
         str(root / 'study'), '--student', STUDENT_CONFIG, '--distill', 'dsad',
         DSAD_CONFIG, '--distill', 'uniform', UNIFORM_CONFIG, '--teacher-ckpt',
         teacher, '--data-root', data, '--seeds', '0', '--cfg-options',
         *ONE_ITER
     ]
-    return root / 'study', run(repo_root, *command), command
+    return root / 'study', run_script(STUDY, *command), command
 
 
 def test_every_variant_is_trained_tested_and_summarised(study):
@@ -73,12 +51,12 @@ def test_every_variant_is_trained_tested_and_summarised(study):
     assert (work_dir / 'summary.md').read_text().startswith('| variant |')
 
 
-def test_rerun_reuses_finished_runs(repo_root, study):
+def test_rerun_reuses_finished_runs(study, run_script):
     work_dir, printed, command = study
     log = work_dir / 'dsad' / 'seed0' / 'train.log'
     before = log.stat().st_mtime_ns
     table = printed[printed.index('| variant'):]
-    assert run(repo_root, *command).endswith(table)
+    assert run_script(STUDY, *command).endswith(table)
     assert log.stat().st_mtime_ns == before
 
 
@@ -88,8 +66,8 @@ def test_rerun_reuses_finished_runs(repo_root, study):
     ['--distill', 'a', DSAD_CONFIG, '--distill', 'a', DSAD_CONFIG],
     ['--distill', 'a', 'configs/demo/missing.py'],
 ])
-def test_bad_arguments_are_refused(repo_root, tmp_path, bad):
-    study = load_study(repo_root)
+def test_bad_arguments_are_refused(repo_root, tmp_path, load_script, bad):
+    study = load_script(STUDY)
     with pytest.raises(SystemExit):
         study.parse_args([
             str(tmp_path), '--student', osp.join(repo_root, STUDENT_CONFIG),

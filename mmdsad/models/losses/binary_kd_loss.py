@@ -4,6 +4,8 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 from torch import Tensor
 
+from .logit_checks import check_logit_pair
+
 
 @MODELS.register_module()
 class BinaryKDLoss(nn.Module):
@@ -46,12 +48,10 @@ class BinaryKDLoss(nn.Module):
         Returns:
             Tensor: Scalar loss.
         """
-        if preds_S.shape != preds_T.shape or preds_S.shape[1] != 1:
-            raise ValueError(
-                'BinaryKDLoss: expects one-channel logits of equal shape '
-                f'(N, 1, H, W); got student {tuple(preds_S.shape)}, teacher '
-                f'{tuple(preds_T.shape)}. Record the last output of the '
-                'decode heads (data_idx=-1 in loss_forward_mappings).')
+        check_logit_pair(
+            'BinaryKDLoss', preds_S, preds_T,
+            'Record the last output of the decode heads (data_idx=-1 in '
+            'loss_forward_mappings).')
         logits_S = preds_S / self.tau
         logits_T = preds_T.detach() / self.tau
         prob_T = logits_T.sigmoid()

@@ -4,6 +4,8 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 from torch import Tensor
 
+from .logit_checks import check_logit_pair
+
 
 @MODELS.register_module()
 class QualityFocalKDLoss(nn.Module):
@@ -47,11 +49,7 @@ class QualityFocalKDLoss(nn.Module):
         Returns:
             Tensor: Scalar loss.
         """
-        if preds_S.shape != preds_T.shape or preds_S.shape[1] != 1:
-            raise ValueError(
-                'QualityFocalKDLoss: expects one-channel logits of equal '
-                f'shape (N, 1, H, W); got {tuple(preds_S.shape)} and '
-                f'{tuple(preds_T.shape)}')
+        check_logit_pair('QualityFocalKDLoss', preds_S, preds_T)
         prob_T = preds_T.detach().sigmoid()
         cross_entropy = F.binary_cross_entropy_with_logits(
             preds_S, prob_T, reduction='none')

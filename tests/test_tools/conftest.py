@@ -1,0 +1,40 @@
+"""Fixtures of the tool tests: run a script as a user would, or import it."""
+import importlib.util
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture(scope='session')
+def run_script(repo_root):
+    """Runs ``python <script> <args>`` from the repository root, asserts it
+    succeeded (else shows the end of its output) and returns its stdout."""
+
+    def run(script: str, *args: str) -> str:
+        result = subprocess.run([sys.executable, script, *args],
+                                cwd=repo_root,
+                                capture_output=True,
+                                text=True)
+        assert result.returncode == 0, (result.stdout[-3000:] +
+                                        result.stderr[-3000:])
+        return result.stdout
+
+    return run
+
+
+@pytest.fixture(scope='session')
+def load_script(repo_root):
+    """Imports a script of the repository (e.g. ``tools/...py``) as a
+    module, to call its functions."""
+
+    def load(script: str):
+        name = osp.splitext(osp.basename(script))[0]
+        spec = importlib.util.spec_from_file_location(
+            name, osp.join(repo_root, script))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
