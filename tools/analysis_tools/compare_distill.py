@@ -24,13 +24,12 @@ those of a dataset config, for data the configs were not written for.
 ``--iters N`` trains every run for N iterations (cosine over N, one
 checkpoint at the end, no validation during training) instead of the
 configs' epochs, after ``--warmup-iters`` of linear learning-rate warm-up
-if given (the demo's schedule has 50); DSAD keeps its distillation
-warm-up (off for 50 iterations, full weight after 150), so below 150
-iterations it is not at full strength. ``--cfg-options`` apply to every
-run; ``--launcher pytorch
---nproc K`` runs each tool under torchrun on K processes (on CPU add
-``--cfg-options env_cfg.dist_cfg.backend=gloo
-model_wrapper_cfg.device_ids=None``).
+if given (the demo's schedule has 50); every method keeps the
+distillation warm-up of its config (off for 50 iterations, full weight
+after 150), so below 150 iterations none is at full strength.
+``--cfg-options`` apply to every run; ``--launcher pytorch --nproc K``
+runs each tool under torchrun on K processes (on CPU add ``--cfg-options
+env_cfg.dist_cfg.backend=gloo model_wrapper_cfg.device_ids=None``).
 """
 import argparse
 import os

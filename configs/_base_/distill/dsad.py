@@ -5,21 +5,12 @@
 # teacher's width (dropped at export); the weight map is DSA of the teacher
 # map (fixed base kernel, no gradient). Loss (Eq. 13): alpha * SoftIoU +
 # beta * sum of PWMSE with alpha : beta = 1 : 2; alpha = 1 is the SoftIoU
-# weight of the student's own config.
+# weight of the student's own config. The distillation warm-up is
+# single_teacher.py's, as for every method.
 # A leaf adds the networks, the layer recorders and the connector widths:
 # model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
 _base_ = './single_teacher_aligned.py'
 beta = 2.0
-# When distillation starts (the paper does not say): off for the first 50
-# iterations, then ramped linearly to beta over 100. From the first
-# iteration, the distillation gradients of a freshly initialised student
-# are 100-200x SoftIoU's and fill Adagrad's accumulators, which shrinks
-# every later task step; docs/dsad-collapse.md has the measurements. At the
-# paper's length (1500 epochs of 42 iterations on NUDT-SIRST) this is the
-# first 3.6 epochs, a setting measured on the demo's schedule only.
-custom_hooks = [
-    dict(type='DistillLossWarmupHook', start_iter=50, warmup_iters=100)
-]
 # Spatial weights of PWMSE: 'DSAWeightConnector' (DSAD); the Table 4
 # ablations are 'UniformWeightConnector' and 'CBAMWeightConnector'.
 spatial_weight = dict(type='DSAWeightConnector')

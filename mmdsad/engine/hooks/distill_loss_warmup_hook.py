@@ -1,27 +1,32 @@
 """Bring an MMRazor distiller's losses in gradually."""
-from typing import Dict, Optional
+from typing import Dict, Tuple
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
+from torch import Tensor, nn
 
 
 @HOOKS.register_module()
 class DistillLossWarmupHook(Hook):
-    """Scale every distillation loss weight by a ramp over iterations.
+    """Scale every distillation loss by a ramp over iterations.
 
-    Before iteration ``start_iter`` the distillation losses are off (weight
-    0); from there their weights rise linearly and reach the configured
-    values (e.g. DSAD's β = 2) after ``warmup_iters`` more iterations. The
-    task loss is untouched. This is not in the DSAD paper, which is silent
-    on when distillation starts; docs/results.md ("Why DSAD collapsed")
-    records why and when it matters: with Adagrad, gradients of a randomly
-    initialised student's feature losses dominate its first updates and
-    stay in the accumulated squared gradients for the rest of training.
+    Before iteration ``start_iter`` the distillation losses are off (their
+    outputs are multiplied by 0); from there the factor rises linearly and
+    reaches 1, the configured weights (e.g. DSAD's β = 2), after
+    ``warmup_iters`` more iterations. The factor multiplies what each loss
+    module of the distiller returns, so it works for any loss whatever its
+    weight is called (MGD's ``alpha_mgd``). The task loss is untouched.
+    This is in neither the DSAD paper, which is silent on when distillation
+    starts, nor the comparison methods' papers; docs/dsad-collapse.md and
+    docs/results.md record why and when it matters: with Adagrad,
+    gradients of a randomly initialised student's distillation losses
+    dominate its first updates and stay in the accumulated squared
+    gradients for the rest of training.
 
     Args:
         warmup_iters (int): Length of the linear ramp, >= 0 (0: a step).
-        start_iter (int): First iteration with a non-zero weight, >= 0.
+        start_iter (int): First iteration with a non-zero factor, >= 0.
     """
 
     priority = 'NORMAL'
@@ -35,7 +40,7 @@ class DistillLossWarmupHook(Hook):
                                  f'integer >= 0, got {value!r}')
         self.warmup_iters = warmup_iters
         self.start_iter = start_iter
-        self._base_weights: Optional[Dict[str, float]] = None
+        self.current_factor = 1.0
 
     def factor(self, iteration: int) -> float:
         """The ramp's value at ``iteration`` (0-based), in [0, 1]."""
@@ -57,18 +62,20 @@ class DistillLossWarmupHook(Hook):
                 'hook from custom_hooks or train a distillation config')
         return distiller.distill_losses
 
+    def _scale(self, module: nn.Module, inputs: Tuple,
+               output: Tensor) -> Tensor:
+        return output * self.current_factor
+
     def before_train(self, runner) -> None:
-        """Remember the configured weights."""
-        self._base_weights = {
-            name: loss.loss_weight
-            for name, loss in self._losses(runner).items()
-        }
+        """Make every distillation loss return its output times the
+        current factor."""
+        self.current_factor = self.factor(runner.iter)
+        for loss in self._losses(runner).values():
+            loss.register_forward_hook(self._scale)
 
     def before_train_iter(self,
                           runner,
                           batch_idx: int,
                           data_batch=None) -> None:
-        """Set every distillation loss weight for this iteration."""
-        factor = self.factor(runner.iter)
-        for name, loss in self._losses(runner).items():
-            loss.loss_weight = self._base_weights[name] * factor
+        """Set the factor of this iteration."""
+        self.current_factor = self.factor(runner.iter)

@@ -70,7 +70,9 @@ class CrossKDDistill(CheckedTeacherDistill):
     - the teacher's decode head runs again on its own backbone features
       with that feature in place of ``cross_module``'s input; its output
       ``cross_output_index`` (-1: the prediction) is compared with the
-      teacher's by ``cross_loss`` (CrossKD's quality-focal KD).
+      teacher's by ``cross_loss`` (CrossKD's quality-focal KD), which the
+      distiller holds as ``distill_losses.loss_crosskd`` (so that
+      ``DistillLossWarmupHook`` scales it like any distillation loss).
 
     The teacher's weights are frozen but the cross-head gradient flows
     through them into the connector and the student. Everything else
@@ -86,8 +88,9 @@ class CrossKDDistill(CheckedTeacherDistill):
         student_align (dict, optional): Connector config from the
             student's width to the teacher's at ``cross_module``.
         cross_output_index (int): The decode head's output to distil.
-        distiller (dict): Distiller config; defaults to an empty
-            ``ConfigurableDistiller`` (CrossKD needs no recorders).
+        distiller (dict, optional): Distiller config; defaults to a
+            ``ConfigurableDistiller`` (CrossKD needs no recorders), to
+            which ``cross_loss`` is added.
         **kwargs: :class:`CheckedTeacherDistill`'s other arguments
             (``teacher_ckpt``, ``teacher_trainable``, ...).
     """
@@ -101,10 +104,13 @@ class CrossKDDistill(CheckedTeacherDistill):
                  cross_output_index: int = -1,
                  distiller: Optional[Dict] = None,
                  **kwargs) -> None:
+        distiller = dict(distiller or dict(type='ConfigurableDistiller'))
+        distiller['distill_losses'] = dict(
+            distiller.get('distill_losses') or {}, loss_crosskd=cross_loss)
         super().__init__(
             architecture=architecture,
             teacher=teacher,
-            distiller=distiller or dict(type='ConfigurableDistiller'),
+            distiller=distiller,
             **kwargs)
         if self.teacher_trainable:
             raise DistillConfigError(
@@ -114,7 +120,6 @@ class CrossKDDistill(CheckedTeacherDistill):
         self.cross_output_index = cross_output_index
         self.student_align = (
             MODELS.build(student_align) if student_align else nn.Identity())
-        self.cross_loss = MODELS.build(cross_loss)
         self._student_input = self._input_recorder(self.student, 'student')
         self._teacher_input = self._input_recorder(self.teacher, 'teacher')
 
@@ -192,6 +197,6 @@ class CrossKDDistill(CheckedTeacherDistill):
                 teacher_features,
                 self._recorded_input(self._student_input, 'student'),
                 self._recorded_input(self._teacher_input, 'teacher'))
-            losses['distill.loss_crosskd'] = self.cross_loss(
-                cross_logits, teacher_logits)
+            losses['distill.loss_crosskd'] = self.distiller.distill_losses[
+                'loss_crosskd'](cross_logits, teacher_logits)
         return losses

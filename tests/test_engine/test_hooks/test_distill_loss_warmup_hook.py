@@ -1,41 +1,50 @@
 from types import SimpleNamespace
 
 import pytest
+import torch
 import torch.nn as nn
+from mmrazor.models.losses import MGDLoss
 
 from mmdsad.engine import DistillLossWarmupHook
 from mmdsad.models.losses import PWMSELoss
 
+FEATURE = torch.arange(8.).view(1, 2, 2, 2)
+
 
 def fake_runner(iteration=0):
+    # PWMSE weighs by loss_weight, MGD by alpha_mgd: both are scaled.
     distiller = SimpleNamespace(
         distill_losses=nn.ModuleDict(
             dict(
-                loss_a=PWMSELoss(loss_weight=2.0),
-                loss_b=PWMSELoss(loss_weight=0.5))))
+                pwmse=PWMSELoss(loss_weight=2.0),
+                mgd=MGDLoss(alpha_mgd=0.5))))
     return SimpleNamespace(
         iter=iteration, model=SimpleNamespace(distiller=distiller))
 
 
-def weights(runner):
+def outputs(runner):
+    losses = runner.model.distiller.distill_losses
     return [
-        loss.loss_weight
-        for loss in runner.model.distiller.distill_losses.values()
+        losses['pwmse'](FEATURE, FEATURE.flip(-1),
+                        torch.ones(1, 1, 2, 2)).item(),
+        losses['mgd'](FEATURE, FEATURE.flip(-1)).item()
     ]
 
 
-def test_weights_are_off_then_ramp_to_the_configured_values():
-    hook = DistillLossWarmupHook(warmup_iters=4, start_iter=2)
+def test_losses_are_off_then_ramp_to_the_configured_values():
     runner = fake_runner()
+    full = outputs(runner)
+    assert all(value > 0 for value in full)
+    hook = DistillLossWarmupHook(warmup_iters=4, start_iter=2)
     hook.before_train(runner)
     seen = []
     for iteration in range(8):
         runner.iter = iteration
         hook.before_train_iter(runner, iteration)
-        seen.append(weights(runner))
+        seen.append(outputs(runner))
     assert seen[0] == seen[1] == [0.0, 0.0]
-    assert seen[2] == [0.5, 0.125]
-    assert seen[5] == seen[7] == [2.0, 0.5]
+    assert seen[2] == pytest.approx([value / 4 for value in full])
+    assert seen[5] == seen[7] == pytest.approx(full)
 
 
 def test_zero_warmup_is_a_step_at_start_iter():
@@ -44,11 +53,11 @@ def test_zero_warmup_is_a_step_at_start_iter():
 
 
 def test_resumed_run_continues_the_ramp():
-    hook = DistillLossWarmupHook(warmup_iters=10)
     runner = fake_runner(iteration=4)
+    full = outputs(runner)
+    hook = DistillLossWarmupHook(warmup_iters=10)
     hook.before_train(runner)
-    hook.before_train_iter(runner, 0)
-    assert weights(runner) == [1.0, 0.25]
+    assert outputs(runner) == pytest.approx([value / 2 for value in full])
 
 
 @pytest.mark.parametrize('kwargs', [
