@@ -1,0 +1,103 @@
+"""Time a training step of distillation methods against the plain student.
+
+Every config's own algorithm (``CheckedTeacherDistill``, ``CrossKDDistill``)
+is built with a randomly initialised teacher (saved weights-only to a
+temporary file, as the algorithms require a checkpoint) and its student's
+network config, and each runs ``train_step`` (forward, backward, optimiser
+step) on the same synthetic batch, one after the other in this process, so
+the ratios compare like with like on this machine. The distillation
+warm-up is not applied: every loss runs at full weight. No test asserts on
+these figures; record them in docs/results.md with the machine they came
+from.
+
+Example (Table 1's ten methods, the demo's batch):
+    python tools/analysis_tools/benchmark_methods.py \
+        configs/distill/{kd,nst,at,kdsvd,rkd,cckd,mgd,pkd,crosskd,dsad}\
+_dnanet_num16_num4_nudt.py --batch-size 4 --size 96
+"""
+import argparse
+import os.path as osp
+import platform
+import tempfile
+from typing import Dict, List, Optional
+
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
+from mmrazor.registry import MODELS as RAZOR_MODELS
+from mmseg.registry import MODELS as SEG_MODELS
+
+import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+from mmdsad.apis import network_config
+from mmdsad.utils.benchmark import synthetic_batch, train_step_seconds
+from mmdsad.utils.weights_only import save_weights_only
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='\n'.join(__doc__.splitlines()[1:]))
+    parser.add_argument(
+        'configs', nargs='+', help='distillation configs to time')
+    parser.add_argument('--batch-size', type=int, default=4)
+    parser.add_argument('--size', type=int, default=256, help='crop size')
+    parser.add_argument('--iters', type=int, default=5)
+    parser.add_argument('--warmup', type=int, default=2)
+    args = parser.parse_args(argv)
+    for path in args.configs:
+        if not osp.isfile(path):
+            parser.error(f'config {path} does not exist')
+        if 'teacher' not in Config.fromfile(path).model:
+            parser.error(f'{path} is not a distillation config (its model '
+                         'has no teacher)')
+    return args
+
+
+def build_with_random_teacher(cfg: Config, folder: str) -> torch.nn.Module:
+    """The config's algorithm, its teacher randomly initialised."""
+    init_default_scope('mmrazor')
+    teacher = RAZOR_MODELS.build(ConfigDict(cfg.model.teacher))
+    teacher_ckpt = osp.join(folder, 'random_teacher.pth')
+    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
+    return RAZOR_MODELS.build(
+        ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
+    data = synthetic_batch(args.batch_size, args.size)
+    student_seconds: Dict[str, float] = {}
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for path in args.configs:
+            cfg = Config.fromfile(path)
+            student_cfg = network_config(cfg)
+            key = repr(student_cfg)
+            if key not in student_seconds:
+                init_default_scope('mmseg')
+                student = SEG_MODELS.build(student_cfg)
+                student.train()
+                student_seconds[key] = train_step_seconds(
+                    student, data, args.iters, args.warmup)
+            algorithm = build_with_random_teacher(cfg, folder)
+            algorithm.train()
+            seconds = train_step_seconds(algorithm, data, args.iters,
+                                         args.warmup)
+            rows.append((osp.basename(path), seconds,
+                         seconds / student_seconds[key]))
+    print(f'machine: {platform.processor() or platform.machine()}, '
+          f'{torch.get_num_threads()} torch threads, '
+          f'torch {torch.__version__}')
+    print(f'batch: {args.batch_size} x 3 x {args.size} x {args.size}, '
+          f'{args.iters} timed iterations after {args.warmup} warm-up')
+    for seconds in student_seconds.values():
+        print(f'plain student iteration: {seconds:.3f} s')
+    print('| config | s / iteration | x student |')
+    print('|---|---|---|')
+    for name, seconds, ratio in rows:
+        print(f'| {name} | {seconds:.3f} | {ratio:.2f} |')
+
+
+if __name__ == '__main__':
+    main()
