@@ -104,6 +104,11 @@ class CrossKDDistill(CheckedTeacherDistill):
                  cross_output_index: int = -1,
                  distiller: Optional[Dict] = None,
                  **kwargs) -> None:
+        # SingleTeacherDistill trains its teacher unless told otherwise.
+        if kwargs.get('teacher_trainable', True):
+            raise DistillConfigError(
+                'CrossKDDistill distils from a frozen teacher; set '
+                'model.teacher_trainable=False.')
         distiller = dict(distiller or dict(type='ConfigurableDistiller'))
         distiller['distill_losses'] = dict(
             distiller.get('distill_losses') or {}, loss_crosskd=cross_loss)
@@ -112,10 +117,6 @@ class CrossKDDistill(CheckedTeacherDistill):
             teacher=teacher,
             distiller=distiller,
             **kwargs)
-        if self.teacher_trainable:
-            raise DistillConfigError(
-                'CrossKDDistill distils from a frozen teacher; set '
-                'model.teacher_trainable=False.')
         self.cross_module = cross_module
         self.cross_output_index = cross_output_index
         self.student_align = (
