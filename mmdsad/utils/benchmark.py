@@ -1,11 +1,17 @@
 """Helpers of the training-step benchmarks (tools/analysis_tools/)."""
+import os.path as osp
 import time
 from typing import Callable
 
 import torch
+from mmengine.config import Config, ConfigDict
 from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
+from mmrazor.registry import MODELS
 from mmseg.structures import SegDataSample
+
+from .weights_only import save_weights_only
 
 
 def synthetic_batch(batch_size: int, size: int) -> dict:
@@ -71,3 +77,24 @@ def train_step_seconds(model: torch.nn.Module, data: dict, iters: int,
         torch.optim.Adagrad(model.parameters(), lr=0.05))
     return seconds_per_call(lambda: model.train_step(data, optim_wrapper),
                             iters, warmup)
+
+
+def build_with_random_teacher(cfg: Config, folder: str) -> torch.nn.Module:
+    """A distillation config's own algorithm with a random teacher.
+
+    The algorithms refuse to run without a teacher checkpoint, so a randomly
+    initialised teacher is saved weights-only to ``folder`` first: timing
+    needs the same computation, not trained weights.
+
+    Args:
+        cfg (Config): A distillation config.
+        folder (str): Where the teacher checkpoint is written.
+
+    Returns:
+        nn.Module: The built algorithm.
+    """
+    init_default_scope('mmrazor')
+    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
+    teacher_ckpt = osp.join(folder, 'random_teacher.pth')
+    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
+    return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))

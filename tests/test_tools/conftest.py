@@ -8,15 +8,26 @@ import pytest
 
 
 @pytest.fixture(scope='session')
-def run_script(repo_root):
+def script_process(repo_root):
+    """Runs ``python <script> <args>`` from the repository root and returns
+    the ``CompletedProcess`` (output captured as text), failed or not."""
+
+    def run(script: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, script, *args],
+                              cwd=repo_root,
+                              capture_output=True,
+                              text=True)
+
+    return run
+
+
+@pytest.fixture(scope='session')
+def run_script(script_process):
     """Runs ``python <script> <args>`` from the repository root, asserts it
     succeeded (else shows the end of its output) and returns its stdout."""
 
     def run(script: str, *args: str) -> str:
-        result = subprocess.run([sys.executable, script, *args],
-                                cwd=repo_root,
-                                capture_output=True,
-                                text=True)
+        result = script_process(script, *args)
         assert result.returncode == 0, (result.stdout[-3000:] +
                                         result.stderr[-3000:])
         return result.stdout

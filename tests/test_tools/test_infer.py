@@ -1,7 +1,5 @@
 """tools/infer.py over a folder: masks, overlays, one JSON, bad input."""
 import json
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -14,13 +12,6 @@ from mmdsad.utils.weights_only import save_weights_only
 
 TOOL = 'tools/infer.py'
 CONFIG = 'configs/dmfnet/dmfnet_num4_nudt.py'
-
-
-def run_tool(repo_root, *args):
-    return subprocess.run([sys.executable, TOOL, *args],
-                          cwd=repo_root,
-                          capture_output=True,
-                          text=True)
 
 
 def random_checkpoint(repo_root, path):
@@ -46,11 +37,11 @@ def frames_folder(tmp_path):
 
 
 def test_folder_run_writes_results_and_reports_bad_frames(
-        repo_root, tmp_path):
+        repo_root, tmp_path, script_process):
     checkpoint, out = str(tmp_path / 'net.pth'), tmp_path / 'out'
     random_checkpoint(repo_root, checkpoint)
     folder = frames_folder(tmp_path)
-    result = run_tool(repo_root, CONFIG, checkpoint, str(folder), '--out-dir',
+    result = script_process(TOOL, CONFIG, checkpoint, str(folder), '--out-dir',
                       str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'skipping broken.png' in result.stderr
@@ -72,15 +63,16 @@ def test_folder_run_writes_results_and_reports_bad_frames(
         overlay = cv2.imread(str(out / 'overlays' / frame['output']))
         assert overlay.shape == (frame['height'], frame['width'], 3)
     # A second run must not overwrite the first.
-    again = run_tool(repo_root, CONFIG, checkpoint, str(folder), '--out-dir',
+    again = script_process(TOOL, CONFIG, checkpoint, str(folder), '--out-dir',
                      str(out))
     assert again.returncode != 0 and 'exists' in again.stderr
 
 
-def test_checkpoint_of_another_network_lists_keys(repo_root, tmp_path):
+def test_checkpoint_of_another_network_lists_keys(
+        repo_root, tmp_path, script_process):
     checkpoint = str(tmp_path / 'net.pth')
     random_checkpoint(repo_root, checkpoint)
-    result = run_tool(repo_root, 'configs/dnanet/dnanet_num4_nudt.py',
+    result = script_process(TOOL, 'configs/dnanet/dnanet_num4_nudt.py',
                       checkpoint, str(frames_folder(tmp_path)), '--out-dir',
                       str(tmp_path / 'out'))
     assert result.returncode != 0

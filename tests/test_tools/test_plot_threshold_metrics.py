@@ -1,21 +1,12 @@
 """tools/analysis_tools/plot_threshold_metrics.py on a metrics JSON."""
 import json
-import subprocess
-import sys
 
 import cv2
 
 TOOL = 'tools/analysis_tools/plot_threshold_metrics.py'
 
 
-def run_tool(repo_root, *args):
-    return subprocess.run([sys.executable, TOOL, *args],
-                          cwd=repo_root,
-                          capture_output=True,
-                          text=True)
-
-
-def test_draws_the_curves(repo_root, tmp_path):
+def test_draws_the_curves(tmp_path, script_process):
     metrics = {'IoU': 50.0, 'Pd': 90.0, 'Fa_1e-6': 3.0, 'HSE': 40.0}
     for t in (0.1, 0.5, 0.9):
         metrics.update({
@@ -27,16 +18,16 @@ def test_draws_the_curves(repo_root, tmp_path):
     source = tmp_path / 'metrics.json'
     source.write_text(json.dumps(metrics))
     out = tmp_path / 'curves.png'
-    result = run_tool(repo_root, str(source), str(out), '--title', 'demo')
+    result = script_process(TOOL, str(source), str(out), '--title', 'demo')
     assert result.returncode == 0, result.stdout + result.stderr
     image = cv2.imread(str(out))
     assert image is not None and image.shape[0] > 100 and image.std() > 0
 
 
-def test_without_threshold_keys_says_how_to_get_them(repo_root, tmp_path):
+def test_without_threshold_keys_says_how_to_get_them(tmp_path, script_process):
     source = tmp_path / 'metrics.json'
     source.write_text(json.dumps({'IoU': 50.0, 'IoU@0.50': 50.0}))
-    result = run_tool(repo_root, str(source), str(tmp_path / 'x.png'))
+    result = script_process(TOOL, str(source), str(tmp_path / 'x.png'))
     assert result.returncode != 0
     assert 'test_evaluator.thresholds' in result.stderr
     assert str(source) in result.stderr

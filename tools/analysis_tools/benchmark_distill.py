@@ -13,16 +13,17 @@ Example:
 """
 import argparse
 import platform
+import tempfile
 
 import torch
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmrazor.registry import MODELS as RAZOR_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.apis import network_config
 from mmdsad.utils.benchmark import (
+    build_with_random_teacher,
     seconds_per_call,
     synthetic_batch,
     train_step_seconds,
@@ -42,14 +43,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
-    model_cfg = ConfigDict(cfg.model)
-    # Timing only: random teacher weights, so MMRazor's own algorithm (the
-    # same computation) without the checks of CheckedTeacherDistill, which
-    # needs a trained teacher's checkpoint.
-    model_cfg.type = 'SingleTeacherDistill'
-    model_cfg.teacher_ckpt = None
-    init_default_scope('mmrazor')
-    algorithm = RAZOR_MODELS.build(model_cfg)
+    with tempfile.TemporaryDirectory() as folder:
+        algorithm = build_with_random_teacher(cfg, folder)
     init_default_scope('mmseg')
     student = SEG_MODELS.build(network_config(cfg))
     algorithm.train()

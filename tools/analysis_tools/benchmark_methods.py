@@ -22,15 +22,17 @@ import tempfile
 from typing import Dict, List, Optional
 
 import torch
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmrazor.registry import MODELS as RAZOR_MODELS
 from mmseg.registry import MODELS as SEG_MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.apis import network_config
-from mmdsad.utils.benchmark import synthetic_batch, train_step_seconds
-from mmdsad.utils.weights_only import save_weights_only
+from mmdsad.utils.benchmark import (
+    build_with_random_teacher,
+    synthetic_batch,
+    train_step_seconds,
+)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -52,16 +54,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
             parser.error(f'{path} is not a distillation config (its model '
                          'has no teacher)')
     return args
-
-
-def build_with_random_teacher(cfg: Config, folder: str) -> torch.nn.Module:
-    """The config's algorithm, its teacher randomly initialised."""
-    init_default_scope('mmrazor')
-    teacher = RAZOR_MODELS.build(ConfigDict(cfg.model.teacher))
-    teacher_ckpt = osp.join(folder, 'random_teacher.pth')
-    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
-    return RAZOR_MODELS.build(
-        ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -1,6 +1,4 @@
 """tools/deployment/pytorch2onnx.py on a distilled-student checkpoint."""
-import subprocess
-import sys
 
 import numpy as np
 import onnxruntime
@@ -15,13 +13,6 @@ TOOL = 'tools/deployment/pytorch2onnx.py'
 CONFIG = 'configs/dnanet/dnanet_num4_nudt.py'
 
 
-def run_tool(repo_root, *args):
-    return subprocess.run([sys.executable, TOOL, *args],
-                          cwd=repo_root,
-                          capture_output=True,
-                          text=True)
-
-
 def student_checkpoint(repo_root, path):
     """A random DNANet num4 saved as MMRazor saves a student, plus teacher."""
     torch.manual_seed(0)
@@ -33,10 +24,11 @@ def student_checkpoint(repo_root, path):
     save_weights_only(state, {}, path)
 
 
-def test_exports_a_student_with_dynamic_size(repo_root, tmp_path):
+def test_exports_a_student_with_dynamic_size(
+        repo_root, tmp_path, script_process):
     checkpoint, out = str(tmp_path / 'student.pth'), str(tmp_path / 's.onnx')
     student_checkpoint(repo_root, checkpoint)
-    result = run_tool(repo_root, CONFIG, checkpoint, '--out', out)
+    result = script_process(TOOL, CONFIG, checkpoint, '--out', out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'max |diff|' in result.stdout
     session = onnxruntime.InferenceSession(
@@ -47,10 +39,11 @@ def test_exports_a_student_with_dynamic_size(repo_root, tmp_path):
     assert ((probabilities >= 0) & (probabilities <= 1)).all()
 
 
-def test_mismatching_config_names_the_keys(repo_root, tmp_path):
+def test_mismatching_config_names_the_keys(
+        repo_root, tmp_path, script_process):
     checkpoint = str(tmp_path / 'student.pth')
     student_checkpoint(repo_root, checkpoint)
-    result = run_tool(repo_root, 'configs/dnanet/dnanet_num16_nudt.py',
+    result = script_process(TOOL, 'configs/dnanet/dnanet_num16_nudt.py',
                       checkpoint, '--out', str(tmp_path / 's.onnx'))
     assert result.returncode != 0
     assert 'CheckpointMismatchError' in result.stderr
