@@ -29,7 +29,7 @@ demo: $(STAMP)
 	$(PY) tools/misc/run_demo.py --work-dir $(DEMO_DIR)
 
 test: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests --durations=15
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mmdsad tools tests configs setup.py

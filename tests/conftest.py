@@ -1,4 +1,5 @@
 """Shared fixtures. Importing mmdsad registers every component."""
+import os
 import os.path as osp
 
 import pytest
@@ -37,3 +38,27 @@ def labelled_batch():
         return dict(inputs=inputs, data_samples=samples)
 
     return make
+
+
+
+class RunsCode:
+    """Pickles as ``posix.system('touch <marker>')``: loading it without
+    restriction creates ``marker``."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f'touch {self.marker}', )
+
+
+@pytest.fixture
+def malicious_checkpoint(tmp_path):
+    """A checkpoint with real weights whose ``meta`` runs ``touch <marker>``
+    when fully unpickled: returns ``(checkpoint path, marker path)``; a safe
+    loader refuses it and the marker never appears."""
+    path, marker = tmp_path / 'evil.pth', tmp_path / 'PWNED'
+    torch.save(
+        dict(state_dict=dict(w=torch.ones(2)), meta=RunsCode(str(marker))),
+        path)
+    return str(path), marker

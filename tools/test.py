@@ -5,9 +5,9 @@ Example:
         work_dirs/dnanet_num4_sirst/best_IoU_epoch_1500.pth \
         --data-root data/NUAA-SIRST --show-dir overlays
 
-Checkpoints are loaded weights-only, except those inside the run's work
-directory (what tools/train.py wrote there). Convert any other full
-checkpoint you trust with tools/model_converters/to_weights_only.py. A
+Checkpoints are loaded weights-only (a training checkpoint's optimizer and
+message-hub state included, mmdsad.utils.checkpoint); a file that asks for
+anything more is refused. A
 checkpoint must fit the config's model exactly (a distilled student or an
 FDEP model is exported to its plain network first).
 """
@@ -22,7 +22,6 @@ from mmengine.runner import Runner
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.apis.network_loading import check_checkpoint_fits
-from mmdsad.utils import trust_checkpoint_dir
 from mmdsad.utils.cli import add_config_arguments, load_config
 
 
@@ -41,7 +40,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
-        '--metrics-out', help='write the metrics to this JSON file')
+        '--metrics-out',
+        help='write the metrics to this JSON file (a new file)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace an existing --metrics-out file and --show-dir '
+        'overlays (refused otherwise)')
     add_config_arguments(parser)
     return parser.parse_args()
 
@@ -63,6 +68,30 @@ def enable_visualization(cfg: Config, args: argparse.Namespace,
         cfg.visualizer['save_dir'] = osp.join(work_dir, args.show_dir)
 
 
+def check_outputs_are_new(args: argparse.Namespace, work_dir: str) -> None:
+    """Refuse to write over an earlier test's metrics or overlays."""
+    if args.overwrite:
+        return
+    if args.metrics_out and osp.exists(args.metrics_out):
+        raise FileExistsError(
+            f'--metrics-out {args.metrics_out} exists; choose another file '
+            'or pass --overwrite')
+    show_dir = osp.join(work_dir, args.show_dir) if args.show_dir else None
+    if show_dir and osp.isdir(show_dir) and os.listdir(show_dir):
+        raise FileExistsError(
+            f'--show-dir {show_dir} holds an earlier test\'s overlays; '
+            'choose another folder or pass --overwrite')
+
+
+def write_metrics(metrics: dict, path: str) -> None:
+    """Write the metrics JSON through a temporary file."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    temporary = f'{path}.{os.getpid()}.tmp'
+    with open(temporary, 'w', encoding='utf-8') as f:
+        json.dump(metrics, f, indent=2)
+    os.replace(temporary, path)
+
+
 def main() -> None:
     args = parse_args()
     # Denormal floats (tiny trained weights and activations) make x86 CPU
@@ -70,8 +99,8 @@ def main() -> None:
     torch.set_flush_denormal(True)
     cfg = load_config(args)
     work_dir = cfg.work_dir
-    trust_checkpoint_dir(osp.abspath(work_dir))
     cfg.load_from = args.checkpoint
+    check_outputs_are_new(args, work_dir)
 
     if args.show or args.show_dir:
         enable_visualization(cfg, args, work_dir)
@@ -81,9 +110,7 @@ def main() -> None:
     metrics = runner.test()
 
     if args.metrics_out:
-        os.makedirs(osp.dirname(osp.abspath(args.metrics_out)), exist_ok=True)
-        with open(args.metrics_out, 'w', encoding='utf-8') as f:
-            json.dump(metrics, f, indent=2)
+        write_metrics(metrics, args.metrics_out)
 
 
 if __name__ == '__main__':

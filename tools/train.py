@@ -6,15 +6,18 @@ Example:
 """
 import argparse
 import logging
-import os.path as osp
 
 import torch
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
-from mmdsad.utils import trust_checkpoint_dir
-from mmdsad.utils.cli import add_config_arguments, load_config
+from mmdsad.apis.network_loading import check_checkpoint_fits
+from mmdsad.utils.cli import (
+    add_config_arguments,
+    check_work_dir_is_free,
+    load_config,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,6 +28,11 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         default=False,
         help='resume from the latest checkpoint in the work_dir')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='train into a work_dir that holds an earlier run\'s '
+        'checkpoints, replacing them (refused otherwise)')
     parser.add_argument(
         '--amp',
         action='store_true',
@@ -57,13 +65,16 @@ def main() -> None:
 
     if args.resume:
         cfg.resume = True
-        # The run's own checkpoints hold optimizer and message-hub state that
-        # weights-only loading refuses; they are the trusted case.
-        trust_checkpoint_dir(osp.abspath(cfg.work_dir))
+    check_work_dir_is_free(cfg.work_dir, args.resume and not cfg.load_from,
+                           args.overwrite)
 
     # A distillation's checks (teacher checkpoint, recorders) run while the
     # runner builds the model: mmdsad.models.algorithms.CheckedTeacherDistill.
     runner = Runner.from_cfg(cfg)
+    if cfg.load_from and not args.resume:
+        # mmengine loads load_from non-strictly and only logs a mismatch:
+        # another network's weights would train from scratch.
+        check_checkpoint_fits(runner.model, cfg.load_from, args.config)
     runner.train()
 
 

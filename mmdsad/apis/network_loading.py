@@ -14,6 +14,7 @@ from mmengine.hub import get_config
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.registry import init_default_scope
+from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import MODELS
 from torch import nn
 
@@ -171,7 +172,8 @@ def check_checkpoint_fits(model: nn.Module, filename: str,
     """
     if is_model_wrapper(model):
         model = model.module
-    checkpoint = load_checkpoint_file(filename, map_location='cpu')
+    # Through mmengine's schemes (URLs, open-mmlab://), all weights-only.
+    checkpoint = CheckpointLoader.load_checkpoint(filename, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint)
     expected = model.state_dict()
     if (any(key.startswith(ARCHITECTURE_PREFIX) for key in state) and

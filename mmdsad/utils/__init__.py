@@ -1,15 +1,14 @@
 from .checkpoint import (
+                         CheckpointReadError,
                          UnsafeCheckpointError,
-                         is_trusted,
                          load_checkpoint_file,
                          register_safe_checkpoint_loader,
-                         trust_checkpoint_dir,
 )
 from .mmrazor_compat import patch_mmrazor
 from .set_env import register_all_modules, register_config_package
 
 __all__ = [
-    'patch_mmrazor', 'UnsafeCheckpointError', 'is_trusted',
+    'patch_mmrazor', 'CheckpointReadError', 'UnsafeCheckpointError',
     'load_checkpoint_file', 'register_safe_checkpoint_loader',
-    'trust_checkpoint_dir', 'register_all_modules', 'register_config_package'
+    'register_all_modules', 'register_config_package'
 ]

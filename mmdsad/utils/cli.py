@@ -1,11 +1,21 @@
 """Command-line handling shared by ``tools/train.py`` and ``tools/test.py``."""
 import argparse
+import difflib
+import glob
+import inspect
 import os.path as osp
-from typing import Optional
+from typing import Iterable, Optional
 
 from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+# Top-level keys a config may set without its base defining them: what
+# Runner.from_cfg reads, plus the keys mmengine and OpenMMLab tools use.
+RUNNER_KEYS = frozenset(inspect.signature(Runner.__init__).parameters) | {
+    'runner_type', 'custom_imports', 'launcher', 'work_dir', 'tta_model',
+    'tta_pipeline'
+}
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,8 +24,7 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--work-dir',
         help='directory for logs and checkpoints (default: '
-        './work_dirs/<config name>); checkpoints inside it are trusted as '
-        "the run's own")
+        './work_dirs/<config name>)')
     parser.add_argument(
         '--data-root',
         help='dataset root (images/, masks/, split files) for every '
@@ -75,12 +84,74 @@ def load_config(args: argparse.Namespace) -> Config:
     Returns:
         Config: With options merged, data root set and ``work_dir``
         resolved.
+
+    Raises:
+        KeyError: A ``--cfg-options`` key is unknown at the top level.
     """
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
+        check_option_keys(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
     if args.data_root is not None:
         set_data_root(cfg, args.data_root)
     resolve_work_dir(cfg, args.config, args.work_dir)
     return cfg
+
+
+def check_option_keys(cfg: Config, options: Iterable[str]) -> None:
+    """Refuse a ``--cfg-options`` key whose top level nothing reads.
+
+    mmengine merges any key, so ``laod_from=x.pth`` would be kept and
+    ignored, and the run would start from scratch.
+
+    Args:
+        cfg (Config): The config the options are merged into.
+        options (Iterable[str]): Dotted keys, e.g. ``model.teacher_ckpt``.
+
+    Raises:
+        KeyError: A top-level key is neither in the config nor one
+            mmengine's runner reads; the message gives the closest names.
+    """
+    known = set(cfg.keys()) | RUNNER_KEYS
+    for key in options:
+        top = key.split('.', 1)[0]
+        if top not in known:
+            close = difflib.get_close_matches(top, sorted(known), n=3)
+            hint = f'; did you mean {", ".join(close)}?' if close else ''
+            raise KeyError(
+                f'--cfg-options {key}: the config has no top-level key '
+                f'{top!r} and the runner reads none{hint}')
+
+
+def check_work_dir_is_free(work_dir: str, resume: bool,
+                           overwrite: bool) -> None:
+    """Refuse to train over an earlier run, or to resume nothing.
+
+    Args:
+        work_dir (str): The run's work directory.
+        resume (bool): ``--resume``: the latest checkpoint must exist.
+        overwrite (bool): ``--overwrite``: replacing earlier checkpoints is
+            what the user asked for.
+
+    Raises:
+        FileExistsError: ``work_dir`` holds checkpoints, and neither
+            ``resume`` nor ``overwrite`` is set.
+        FileNotFoundError: ``resume`` is set and there is nothing to resume.
+    """
+    checkpoints = sorted(
+        osp.basename(p) for p in glob.glob(osp.join(work_dir, '*.pth')))
+    if resume:
+        if not osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+            raise FileNotFoundError(
+                f'--resume: {work_dir} has no last_checkpoint to resume '
+                'from (no earlier run of this config wrote one there); '
+                'train without --resume, or give the run\'s --work-dir')
+        return
+    if checkpoints and not overwrite:
+        shown = ', '.join(checkpoints[:3]) + (' ...'
+                                              if len(checkpoints) > 3 else '')
+        raise FileExistsError(
+            f'{work_dir} holds an earlier run\'s checkpoints ({shown}); '
+            'pass --resume to continue it, --work-dir for a new run, or '
+            '--overwrite to replace them')

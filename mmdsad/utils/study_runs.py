@@ -151,14 +151,17 @@ def train_and_test(run: StudyRun,
     env = dict(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
     label = f'{run.name} seed {run.seed}'
     train_log = osp.join(run_dir, 'train.log')
+    # A run without its result file is unfinished: it is redone from the
+    # start, over what its failed attempt left (--overwrite).
     run_logged([
         *tool_command('tools/train.py', settings), config, '--work-dir',
-        run_dir, *data, '--cfg-options', *options
+        run_dir, *data, '--overwrite', '--cfg-options', *options
     ], train_log, label, REPO_ROOT, env, progress)
     run_logged([
         *tool_command('tools/test.py', settings), config,
         last_checkpoint(run_dir), '--work-dir', run_dir, *data,
-        '--metrics-out', result_file + '.tmp', '--cfg-options', *options,
+        '--metrics-out', result_file + '.tmp', '--overwrite',
+        '--cfg-options', *options,
         sweep_option()
     ], osp.join(run_dir, 'test.log'), label, REPO_ROOT, env, progress)
     with open(result_file + '.tmp', encoding='utf-8') as f:

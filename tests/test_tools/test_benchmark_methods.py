@@ -19,7 +19,8 @@ def test_tiny_run_prints_a_ratio_per_method(run_script):
         name = config.split('/')[-1]
         row = re.search(rf'\| {re.escape(name)} \| ([\d.]+) \| ([\d.]+) \|',
                         printed)
-        assert row and float(row[1]) > 0 and float(row[2]) > 0, printed
+        # Well-formed figures; their values are timings, not asserted.
+        assert row and float(row[1]) >= 0 and float(row[2]) >= 0, printed
 
 
 def test_plain_config_is_refused(repo_root, load_script, capsys):

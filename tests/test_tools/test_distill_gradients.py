@@ -1,12 +1,14 @@
 """tools/analysis_tools/distill_gradients.py: loss values and gradients."""
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 from mmdsad.datasets import make_synthetic_sirst
+from mmdsad.utils import UnsafeCheckpointError
 
 TOOL = osp.join('tools', 'analysis_tools', 'distill_gradients.py')
 TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
@@ -38,3 +40,38 @@ def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
     assert float(rows['student.decode.loss_softiou'][2]) == 1.0
     # Both distillation terms reach the student.
     assert all(float(rows[k][1]) > 0 for k in rows)
+
+
+def test_malicious_checkpoint_is_refused_before_it_runs(
+        repo_root, tmp_path, load_script, malicious_checkpoint):
+    # The checkpoint's own folder is not trusted: it is loaded weights-only.
+    evil, marker = malicious_checkpoint
+    init_default_scope('mmseg')
+    teacher = MODELS.build(
+        Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
+    teacher_file = str(tmp_path / 'teacher.pth')
+    torch.save({'state_dict': teacher.state_dict()}, teacher_file)
+    tool = load_script(TOOL)
+    with pytest.raises(UnsafeCheckpointError) as error:
+        tool.main([
+            osp.join(repo_root, DSAD_CONFIG), '--teacher-ckpt', teacher_file,
+            '--checkpoint', evil, '--batches', '1'
+        ])
+    assert not marker.exists()
+    assert evil in str(error.value) and 'posix.system' in str(error.value)
+
+
+def test_checkpoint_of_another_model_is_refused(repo_root, tmp_path,
+                                                load_script):
+    # Figures for weights that did not load would describe another model.
+    init_default_scope('mmseg')
+    teacher = MODELS.build(
+        Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
+    teacher_file = str(tmp_path / 'teacher.pth')
+    torch.save({'state_dict': teacher.state_dict()}, teacher_file)
+    tool = load_script(TOOL)
+    with pytest.raises(RuntimeError, match='do not match exactly'):
+        tool.main([
+            osp.join(repo_root, DSAD_CONFIG), '--teacher-ckpt', teacher_file,
+            '--checkpoint', teacher_file, '--batches', '1'
+        ])

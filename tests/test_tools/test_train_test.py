@@ -1,14 +1,18 @@
 """tools/train.py and tools/test.py end to end on a tiny synthetic set."""
+import functools
 import glob
+import http.server
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
+import threading
 
 import pytest
-import torch
 
 from mmdsad.datasets import make_synthetic_sirst
+from mmdsad.utils import load_checkpoint_file
 
 CONFIG = 'configs/demo/dnanet_num4_synthetic.py'
 SHORT_RUN = [
@@ -87,26 +91,169 @@ def test_resume_continues_from_own_work_dir(repo_root, trained_run):
              '--data-root', data_root, '--resume', '--cfg-options',
              'train_cfg.max_iters=3', 'train_cfg.val_interval=3',
              'default_hooks.checkpoint.interval=1', *SHORT_RUN)
-    checkpoint = torch.load(
-        osp.join(work_dir, 'iter_3.pth'), map_location='cpu',
-        weights_only=False)
+    # The run's own training checkpoint reads weights-only (allow-list).
+    checkpoint = load_checkpoint_file(osp.join(work_dir, 'iter_3.pth'))
     assert checkpoint['meta']['iter'] == 3
 
 
-def test_test_refuses_full_checkpoint_from_elsewhere(repo_root, trained_run,
-                                                     tmp_path):
+def latest_checkpoint(work_dir):
+    """The checkpoint the run's last save wrote (earlier ones are pruned)."""
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        return f.read().strip()
+
+
+def test_training_checkpoint_copied_elsewhere_tests_weights_only(
+        repo_root, trained_run, tmp_path):
+    # No folder is trusted, and none needs to be: a training checkpoint
+    # (optimizer, message hub) loads weights-only wherever it lies.
     data_root, work_dir = trained_run
-    checkpoint = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')))[-1]
+    copy = tmp_path / 'elsewhere.pth'
+    copy.write_bytes(open(latest_checkpoint(work_dir), 'rb').read())
+    run_tool(repo_root, 'tools/test.py', CONFIG, str(copy), '--work-dir',
+             str(tmp_path / 'other'), '--data-root', data_root,
+             '--cfg-options', *SHORT_RUN)
+
+
+def test_malicious_checkpoint_in_the_work_dir_is_refused(
+        repo_root, trained_run, malicious_checkpoint):
+    data_root, work_dir = trained_run
+    evil, marker = malicious_checkpoint
+    planted = osp.join(work_dir, 'downloaded.pth')
+    with open(planted, 'wb') as f:
+        f.write(open(evil, 'rb').read())
+    for work in (work_dir, osp.dirname(work_dir)):
+        result = subprocess.run([
+            sys.executable, 'tools/test.py', CONFIG, planted, '--work-dir',
+            work, '--data-root', data_root, '--cfg-options', *SHORT_RUN
+        ],
+                                cwd=repo_root,
+                                capture_output=True,
+                                text=True)
+        assert result.returncode != 0
+        assert not marker.exists()
+        assert 'downloaded.pth' in result.stderr
+        assert 'posix.system' in result.stderr
+    os.remove(planted)
+
+
+def test_url_load_from_is_refused_before_it_runs(repo_root, trained_run,
+                                                 malicious_checkpoint,
+                                                 tmp_path):
+    data_root, _ = trained_run
+    evil, marker = malicious_checkpoint
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=osp.dirname(evil))
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f'http://127.0.0.1:{server.server_address[1]}/evil.pth'
+    try:
+        result = subprocess.run([
+            sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+            str(tmp_path / 'w'), '--data-root', data_root, '--cfg-options',
+            f'load_from={url}', 'train_cfg.max_iters=1', *SHORT_RUN
+        ],
+                                cwd=repo_root,
+                                env=dict(
+                                    os.environ,
+                                    TORCH_HOME=str(tmp_path / 'torch')),
+                                capture_output=True,
+                                text=True)
+    finally:
+        server.shutdown()
+    assert result.returncode != 0
+    assert not marker.exists()
+    assert url in result.stderr and 'posix.system' in result.stderr
+
+
+def train_once(repo_root, work_dir, data_root, *extra):
+    return subprocess.run([
+        sys.executable, 'tools/train.py', CONFIG, '--work-dir', work_dir,
+        '--data-root', data_root, *extra, '--cfg-options',
+        'train_cfg.max_iters=1', 'train_cfg.val_interval=1',
+        'default_hooks.checkpoint.interval=1', *SHORT_RUN
+    ],
+                          cwd=repo_root,
+                          capture_output=True,
+                          text=True)
+
+
+def test_training_over_an_earlier_run_is_refused(repo_root, trained_run):
+    data_root, work_dir = trained_run
+    checkpoint = latest_checkpoint(work_dir)
+    before = open(checkpoint, 'rb').read()
+    result = train_once(repo_root, work_dir, data_root)
+    assert result.returncode != 0
+    assert 'holds an earlier run' in result.stderr
+    assert '--overwrite' in result.stderr and '--resume' in result.stderr
+    assert open(checkpoint, 'rb').read() == before
+
+
+def test_resume_with_nothing_to_resume_is_refused(repo_root, trained_run,
+                                                  tmp_path):
+    data_root, _ = trained_run
+    result = train_once(repo_root, str(tmp_path / 'new'), data_root,
+                        '--resume')
+    assert result.returncode != 0
+    assert 'no last_checkpoint to resume' in result.stderr
+
+
+@pytest.mark.parametrize('key, closest', [('laod_from=x.pth', 'load_from'),
+                                          ('work_dirr=elsewhere', 'work_dir')])
+def test_misspelt_top_level_key_is_refused(repo_root, trained_run, tmp_path,
+                                           key, closest):
+    data_root, _ = trained_run
     result = subprocess.run([
-        sys.executable, 'tools/test.py', CONFIG, checkpoint, '--work-dir',
-        str(tmp_path / 'other'), '--data-root', data_root, '--cfg-options',
-        *SHORT_RUN
+        sys.executable, 'tools/train.py', CONFIG, '--work-dir',
+        str(tmp_path / 'w'), '--data-root', data_root, '--cfg-options', key
     ],
                             cwd=repo_root,
                             capture_output=True,
                             text=True)
     assert result.returncode != 0
-    assert 'to_weights_only.py' in result.stderr
+    assert f'did you mean {closest}' in result.stderr
+
+
+def test_load_from_another_network_is_refused(repo_root, trained_run,
+                                              tmp_path):
+    data_root, work_dir = trained_run
+    result = subprocess.run([
+        sys.executable, 'tools/train.py',
+        'configs/demo/dnanet_num16_synthetic.py', '--work-dir',
+        str(tmp_path / 'w'), '--data-root', data_root, '--cfg-options',
+        f'load_from={latest_checkpoint(work_dir)}', *SHORT_RUN
+    ],
+                            cwd=repo_root,
+                            capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert 'CheckpointMismatchError' in result.stderr
+    assert 'backbone.conv0_0' in result.stderr
+
+
+def test_earlier_test_results_are_not_overwritten(repo_root, trained_run):
+    data_root, work_dir = trained_run
+    metrics_file = osp.join(work_dir, 'kept.json')
+    with open(metrics_file, 'w') as f:
+        f.write('{"IoU": 1.0}')
+    common = [
+        'tools/test.py', CONFIG,
+        latest_checkpoint(work_dir), '--work-dir', work_dir,
+        '--data-root', data_root
+    ]
+    for extra in (['--metrics-out', metrics_file], ['--show-dir', 'kept']):
+        if extra[0] == '--show-dir':
+            os.makedirs(osp.join(work_dir, 'kept', 'vis_data'))
+        result = subprocess.run([
+            sys.executable, *common, *extra, '--cfg-options', *SHORT_RUN
+        ],
+                                cwd=repo_root,
+                                capture_output=True,
+                                text=True)
+        assert result.returncode != 0
+        assert 'pass --overwrite' in result.stderr
+    assert open(metrics_file).read() == '{"IoU": 1.0}'
+    assert os.listdir(osp.join(work_dir, 'kept')) == ['vis_data']
+    assert os.listdir(osp.join(work_dir, 'kept', 'vis_data')) == []
 
 
 def test_data_root_must_exist(repo_root, tmp_path):

@@ -1,9 +1,12 @@
 import os
+import stat
 
 import numpy as np
 import pytest
 import torch
+from mmengine.logging import HistoryBuffer
 
+from mmdsad.utils import UnsafeCheckpointError
 from mmdsad.utils.weights_only import (
     convert_to_weights_only,
     plain_metadata,
@@ -16,6 +19,7 @@ class Opaque:
 
 
 def write_full(path):
+    """A distillation training checkpoint as mmengine writes one."""
     torch.save(
         dict(
             state_dict={
@@ -23,8 +27,9 @@ def write_full(path):
                 'architecture.head.b': torch.zeros(1),
                 'teacher.backbone.w': torch.ones(12),
             },
-            meta=dict(epoch=np.int64(5), hub=Opaque(), name='run'),
-            optimizer=dict(state=Opaque())), path)
+            meta=dict(epoch=np.int64(5), hub=HistoryBuffer(), name='run'),
+            message_hub=dict(log_scalars={'loss': HistoryBuffer()}),
+            optimizer=dict(state={0: dict(step=torch.tensor(1.))})), path)
 
 
 def test_plain_metadata_keeps_plain_values():
@@ -77,3 +82,54 @@ def test_missing_source_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match='gone.pth'):
         convert_to_weights_only(str(tmp_path / 'gone.pth'),
                                 str(tmp_path / 'o.pth'))
+
+
+def test_source_is_never_replaced(tmp_path):
+    src = str(tmp_path / 'full.pth')
+    write_full(src)
+    before = open(src, 'rb').read()
+    with pytest.raises(FileExistsError, match='being converted'):
+        convert_to_weights_only(src, src, overwrite=True)
+    assert open(src, 'rb').read() == before
+
+
+def test_existing_output_needs_overwrite(tmp_path):
+    src, dst = str(tmp_path / 'full.pth'), tmp_path / 'w.pth'
+    write_full(src)
+    dst.write_bytes(b'earlier result')
+    with pytest.raises(FileExistsError, match='--overwrite'):
+        convert_to_weights_only(src, str(dst))
+    assert dst.read_bytes() == b'earlier result'
+    convert_to_weights_only(src, str(dst), overwrite=True)
+    assert torch.load(dst, weights_only=True)['meta']['name'] == 'run'
+
+
+def test_output_gets_the_umask_mode_not_mkstemp_0600(tmp_path):
+    src, dst = str(tmp_path / 'full.pth'), tmp_path / 'w.pth'
+    write_full(src)
+    umask = os.umask(0o022)
+    try:
+        convert_to_weights_only(src, str(dst))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(dst.stat().st_mode) == 0o644
+
+
+def test_malicious_source_is_refused_by_name(malicious_checkpoint, tmp_path):
+    src, marker = malicious_checkpoint
+    dst = tmp_path / 'out.pth'
+    with pytest.raises(UnsafeCheckpointError) as error:
+        convert_to_weights_only(src, str(dst))
+    assert not marker.exists() and not dst.exists()
+    assert 'posix.system' in str(error.value) and src in str(error.value)
+    assert '--unsafe-allow-code-execution' in str(error.value)
+
+
+def test_full_unpickling_only_behind_the_explicit_flag(
+        malicious_checkpoint, tmp_path):
+    src, marker = malicious_checkpoint
+    with pytest.warns(UserWarning, match='any code it holds runs'):
+        convert_to_weights_only(
+            src, str(tmp_path / 'out.pth'), allow_code_execution=True)
+    # What the flag's name says: the file's code ran.
+    assert marker.exists()

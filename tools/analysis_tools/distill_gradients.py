@@ -16,7 +16,6 @@ Example:
     ... --checkpoint work_dirs/demo/dsad/iter_400.pth
 """
 import argparse
-import os.path as osp
 import statistics
 from typing import Dict, List, Optional
 
@@ -27,7 +26,6 @@ from mmengine.runner import Runner, load_checkpoint, set_random_seed
 from mmseg.registry import MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
-from mmdsad.utils import trust_checkpoint_dir
 from mmdsad.utils.cli import set_data_root
 
 
@@ -85,8 +83,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     model = MODELS.build(cfg.model)
     model.init_weights()
     if args.checkpoint:
-        trust_checkpoint_dir(osp.dirname(osp.abspath(args.checkpoint)))
-        load_checkpoint(model, args.checkpoint, map_location='cpu')
+        # Weights-only (mmdsad's loader) and strict: figures for weights
+        # that did not load would be figures of another model.
+        load_checkpoint(
+            model, args.checkpoint, map_location='cpu', strict=True)
     model.train()
     loader = Runner.build_dataloader(cfg.train_dataloader, seed=args.seed)
     records: Dict[str, List[List[float]]] = {}

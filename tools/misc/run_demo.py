@@ -65,6 +65,11 @@ def parse_args() -> argparse.Namespace:
         default=0,
         help='training seed of the teacher and both students (the data '
         'stay the same)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace an earlier demo in --work-dir (refused otherwise; '
+        '`make clean-demo` removes it)')
     return parser.parse_args()
 
 
@@ -76,12 +81,17 @@ def tool(script: str, args: List[str], log_file: str,
     run_logged(command, log_file, description, cwd=REPO_ROOT)
 
 
+# Set by main() from --overwrite: passed to every tool that would refuse to
+# replace what an earlier demo wrote.
+OVERWRITE: List[str] = []
+
+
 def train(config: str, work_dir: str, data_root: str, seed: int,
           description: str, *cfg_options: str) -> str:
     """Train ``config`` into ``work_dir``; return its last checkpoint."""
     tool('tools/train.py', [
         config, '--work-dir', work_dir, '--data-root', data_root,
-        '--cfg-options', f'randomness.seed={seed}', *cfg_options
+        *OVERWRITE, '--cfg-options', f'randomness.seed={seed}', *cfg_options
     ], osp.join(work_dir, 'train.log'), description)
     return last_checkpoint(work_dir)
 
@@ -92,7 +102,8 @@ def test(config: str, checkpoint: str, work_dir: str, data_root: str,
     metrics_file = osp.join(work_dir, 'test_metrics.json')
     tool('tools/test.py', [
         config, checkpoint, '--work-dir', work_dir, '--data-root',
-        data_root, '--metrics-out', metrics_file, *extra, '--cfg-options',
+        data_root, '--metrics-out', metrics_file, *OVERWRITE, *extra,
+        '--cfg-options',
         sweep_option()
     ], osp.join(work_dir, 'test.log'), description)
     with open(metrics_file, encoding='utf-8') as f:
@@ -123,6 +134,11 @@ def print_summary(results: Dict[str, Dict[str, float]]) -> None:
 def main() -> None:
     args = parse_args()
     root = args.work_dir
+    if osp.isdir(root) and os.listdir(root) and not args.overwrite:
+        sys.exit(f'{root} holds an earlier demo; `make clean-demo` removes '
+                 'it, or pass --overwrite (or another --work-dir)')
+    if args.overwrite:
+        OVERWRITE.append('--overwrite')
     os.makedirs(root, exist_ok=True)
     print(SCALE_NOTE.format(
         frames=FRAME_SIZE, train=NUM_TRAIN, test=NUM_TEST, root=root))
@@ -137,7 +153,7 @@ def main() -> None:
     teacher_ckpt = train(TEACHER_CONFIG, teacher_dir, data_root, args.seed,
                          '2/5 teacher DNANet num16')
     tool('tools/model_converters/to_weights_only.py',
-         [teacher_ckpt, teacher_weights],
+         [teacher_ckpt, teacher_weights, *OVERWRITE],
          osp.join(teacher_dir, 'convert.log'), '    teacher to weights-only')
 
     baseline_dir = osp.join(root, 'student_alone')
@@ -150,7 +166,8 @@ def main() -> None:
                       '4/5 student num4 + DSAD',
                       f'model.teacher_ckpt={teacher_weights}')
     tool('tools/model_converters/to_weights_only.py', [
-        distilled, student_weights, '--strip-prefix', 'architecture.'
+        distilled, student_weights, '--strip-prefix', 'architecture.',
+        *OVERWRITE
     ], osp.join(dsad_dir, 'export.log'), '5/5 export the DSAD student')
 
     results = {

@@ -16,8 +16,10 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=True),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # mmengine's CheckpointHook, written atomically and pruned after the
+    # save (mmdsad/engine/hooks/atomic_checkpoint_hook.py).
     checkpoint=dict(
-        type='CheckpointHook',
+        type='AtomicCheckpointHook',
         by_epoch=True,
         interval=val_interval,
         max_keep_ckpts=2,

@@ -1,3 +1,4 @@
+from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .distill_loss_warmup_hook import DistillLossWarmupHook
 
-__all__ = ['DistillLossWarmupHook']
+__all__ = ['AtomicCheckpointHook', 'DistillLossWarmupHook']
