@@ -25,6 +25,29 @@ HIGH_BIT_SCALES = ('full', 'minmax')
 COLOR_TYPES = ('color', 'grayscale')
 
 
+class ImageDecodeError(OSError):
+    """An image or mask file that exists but cannot be decoded.
+
+    Args:
+        path (str): The file.
+        kind (str): What the file is ('image', 'mask').
+        reason (str): Why decoding failed.
+    """
+
+    def __init__(self, path: str, kind: str, reason: str) -> None:
+        super().__init__(f'cannot decode {kind} file {path} ({reason}). The '
+                         'file is corrupt or not an image; re-export or '
+                         'remove it.')
+        self.path = path
+        self.kind = kind
+        self.reason = reason
+
+    def __reduce__(self) -> tuple:
+        # Worker processes (data loaders, the converter's pool) pickle the
+        # error; the default would call __init__ with the message alone.
+        return type(self), (self.path, self.kind, self.reason)
+
+
 def load_pil_image(path: str,
                    backend_args: Optional[dict] = None,
                    kind: str = 'image') -> Image.Image:
@@ -45,7 +68,8 @@ def load_pil_image(path: str,
 
     Raises:
         FileNotFoundError: If the file does not exist.
-        OSError: If the file exists but cannot be decoded.
+        ImageDecodeError: If the file exists but cannot be decoded (an
+            ``OSError``).
     """
     try:
         data = fileio.get(path, backend_args=backend_args)
@@ -60,9 +84,7 @@ def load_pil_image(path: str,
         # PIL's own message names an anonymous BytesIO, not the file.
         reason = ('unrecognised image format' if isinstance(
             err, UnidentifiedImageError) else f'{type(err).__name__}: {err}')
-        raise OSError(f'cannot decode {kind} file {path} ({reason}). The '
-                      'file is corrupt or not an image; re-export or '
-                      'remove it.') from err
+        raise ImageDecodeError(path, kind, reason) from err
     return img
 
 
