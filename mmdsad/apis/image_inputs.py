@@ -2,7 +2,7 @@
 import glob
 import os.path as osp
 import warnings
-from typing import Iterable, List, Tuple, Union
+from typing import Iterable, List, Sequence, Set, Tuple, Union
 
 import numpy as np
 from PIL import Image
@@ -61,6 +61,43 @@ def collect_frames(inputs: Union[ImageInput, Iterable[ImageInput]]
                 f'{item} is not an image file, a folder or a glob that '
                 'matches files')
     return frames
+
+
+def output_names(names: Sequence[str], suffix: str = '.png') -> List[str]:
+    """One output file name per frame, never the same for two frames.
+
+    A frame's output is its whole name plus ``suffix`` (``a.jpg`` gives
+    ``a.jpg.png``): names differing only in their extension (``a.png``,
+    ``a.jpg``) stay apart, and no frame's output can be another's. A name
+    that repeats (the same file name in two folders) gets ``~2``, ``~3``, ...
+    before the suffix, skipping any name taken by another frame, so the
+    result depends only on the names and their order.
+
+    Args:
+        names (Sequence[str]): Frame names, in order (see
+            :func:`collect_frames`).
+        suffix (str): Suffix of the output files. Defaults to '.png'.
+
+    Returns:
+        list[str]: Unique output file names, in the order of ``names``.
+    """
+    # Every frame's own output is reserved first, so that a repeat's
+    # ``~k`` never takes the output of a frame further down the list.
+    taken = {name + suffix for name in names}
+    seen: Set[str] = set()
+    outputs = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            outputs.append(name + suffix)
+            continue
+        count = 2
+        while f'{name}~{count}{suffix}' in taken:
+            count += 1
+        output = f'{name}~{count}{suffix}'
+        taken.add(output)
+        outputs.append(output)
+    return outputs
 
 
 def array_to_pixels(array: np.ndarray, name: str,

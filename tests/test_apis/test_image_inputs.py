@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmdsad.apis.image_inputs import collect_frames, read_frame
+from mmdsad.apis.image_inputs import collect_frames, output_names, read_frame
 
 
 def test_folder_glob_path_and_array(tmp_path):
@@ -76,3 +76,17 @@ def test_12_bit_file_warns_only_under_the_full_scale(tmp_path, recwarn):
     read_frame(np.full((4, 6), 9, np.uint8), 'eight_bit')
     assert not [x for x in recwarn if '16-bit' in str(x.message)]
 
+
+def test_output_names_never_collide():
+    assert output_names(['a.png', 'a.jpg', 'a_1.png']) == [
+        'a.png.png', 'a.jpg.png', 'a_1.png.png'
+    ]
+    # The same name from two folders, next to a frame whose own name is
+    # what a repeat would otherwise get.
+    names = ['a.png', 'a.png~2', 'a.png', 'a.png', 'b.bmp']
+    outputs = output_names(names)
+    assert outputs == [
+        'a.png.png', 'a.png~2.png', 'a.png~3.png', 'a.png~4.png',
+        'b.bmp.png'
+    ]
+    assert output_names(names) == outputs  # deterministic
