@@ -3,12 +3,17 @@
 Writes, into a new output folder (an existing one is refused, so earlier
 results are never overwritten):
 
-* ``masks/<name>.png``: the binary mask (0 / 255) at the frame's size;
-* ``overlays/<name>.png``: the frame with the mask in red and a green box
+* ``masks/<output>``: the binary mask (0 / 255) at the frame's size;
+* ``overlays/<output>``: the frame with the mask in red and a green box
   around each target;
-* ``targets.json``: per frame its size and targets (centroid, box, area,
-  peak probability), the frames skipped as unreadable and why, and the
-  run's summary.
+* ``targets.json``: per frame its name, path, output file name, size and
+  targets (centroid, box, area, peak probability), the frames skipped as
+  unreadable and why, and the run's summary.
+
+``<output>`` is the frame's whole file name plus ``.png`` (``a.jpg`` gives
+``a.jpg.png``), so frames differing only in extension never overwrite each
+other; a file name given twice (from two folders) gets ``~2``, ``~3``
+(see :func:`mmdsad.apis.image_inputs.output_names`).
 
 Example:
     python tools/infer.py configs/dnanet/dnanet_num4_nudt.py student.pth \
@@ -22,14 +27,14 @@ import json
 import os
 import os.path as osp
 import time
-from typing import Dict, List
+from typing import List
 
 import cv2
 import numpy as np
 from rich.progress import Progress
 
 from mmdsad.apis import FrameResult, IRSTDInferencer
-from mmdsad.apis.image_inputs import collect_frames
+from mmdsad.apis.image_inputs import collect_frames, output_names
 
 MASK_COLOUR_BGR = (0, 0, 255)
 BOX_COLOUR_BGR = (0, 255, 0)
@@ -95,12 +100,18 @@ def overlay(result: FrameResult) -> np.ndarray:
     return image
 
 
-def unique_stem(name: str, used: Dict[str, int]) -> str:
-    """File stem for ``name``; frames of the same name get ``_1``, ``_2``."""
-    stem = osp.splitext(name)[0]
-    count = used.get(stem, 0)
-    used[stem] = count + 1
-    return stem if count == 0 else f'{stem}_{count}'
+def write_png(path: str, image: np.ndarray) -> None:
+    """Write an image, failing loudly (cv2.imwrite only returns False).
+
+    Args:
+        path (str): Output ``.png`` path.
+        image (np.ndarray): uint8 image.
+
+    Raises:
+        OSError: The file could not be written.
+    """
+    if not cv2.imwrite(path, image):
+        raise OSError(f'could not write {path}')
 
 
 def main() -> None:
@@ -124,28 +135,31 @@ def main() -> None:
     frames = collect_frames(args.inputs)
     for folder in ('masks', 'overlays'):
         os.makedirs(osp.join(args.out_dir, folder))
+    outputs = output_names([name for name, _ in frames])
     records: List[dict] = []
     skipped: List[dict] = []
-    used: Dict[str, int] = {}
     start = time.perf_counter()
     with Progress() as progress:
         task = progress.add_task('inference', total=len(frames))
-        for outcome in inferencer.run(args.inputs):
+        # The expanded paths, so that outcomes pair with ``frames`` one to
+        # one (run yields one outcome per frame, in order).
+        outcomes = inferencer.run([path for _, path in frames])
+        for (_, path), output, outcome in zip(frames, outputs, outcomes):
             progress.advance(task)
             if not isinstance(outcome, FrameResult):
-                skipped.append(dict(name=outcome.name, reason=outcome.reason))
+                skipped.append(
+                    dict(name=outcome.name, path=path, reason=outcome.reason))
                 continue
-            stem = unique_stem(outcome.name, used)
-            cv2.imwrite(
-                osp.join(args.out_dir, 'masks', f'{stem}.png'),
+            write_png(
+                osp.join(args.out_dir, 'masks', output),
                 outcome.mask.astype(np.uint8) * 255)
-            cv2.imwrite(
-                osp.join(args.out_dir, 'overlays', f'{stem}.png'),
-                overlay(outcome))
+            write_png(
+                osp.join(args.out_dir, 'overlays', output), overlay(outcome))
             records.append(
                 dict(
                     name=outcome.name,
-                    output=f'{stem}.png',
+                    path=path,
+                    output=output,
                     height=outcome.mask.shape[0],
                     width=outcome.mask.shape[1],
                     targets=[t.to_dict() for t in outcome.targets]))

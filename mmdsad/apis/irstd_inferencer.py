@@ -1,7 +1,16 @@
 """Run a trained IRSTD network on frames and get its targets out."""
+import os.path as osp
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, List, Optional, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Tuple,
+    Union,
+)
 
 import numpy as np
 import torch
@@ -12,7 +21,76 @@ from .image_inputs import ImageInput, collect_frames, read_frame
 from .network_loading import load_network, network_config
 from .targets import Target, find_targets
 
+if TYPE_CHECKING:
+    import onnxruntime
+
 BACKENDS = ('pytorch', 'onnxruntime')
+# First bytes of the files torch.save writes: a zip archive, or a pickle.
+TORCH_MAGICS = (b'PK\x03\x04', b'\x80')
+# An ONNX ModelProto starts with field 1 (ir_version, a varint): tag 0x08.
+ONNX_MAGIC = b'\x08'
+RE_EXPORT = ('re-export it with tools/deployment/pytorch2onnx.py CONFIG '
+             'CHECKPOINT --out FILE.onnx (add --overwrite to replace this '
+             'file)')
+
+
+def _file_head(path: str) -> bytes:
+    """The first bytes of a file (empty if it cannot be read)."""
+    try:
+        with open(path, 'rb') as file:
+            return file.read(4)
+    except OSError:
+        return b''
+
+
+def is_onnx_file(path: str) -> bool:
+    """Whether ``path`` is (meant as) an ONNX model: by suffix or content.
+
+    Args:
+        path (str): A checkpoint or model file.
+
+    Returns:
+        bool: True for a ``.onnx`` name or a file starting as ONNX does.
+    """
+    return path.lower().endswith('.onnx') or _file_head(path).startswith(
+        ONNX_MAGIC)
+
+
+def onnx_session(path: str) -> 'onnxruntime.InferenceSession':
+    """An ONNX Runtime CPU session, or an error saying what to do.
+
+    Args:
+        path (str): The ONNX file.
+
+    Returns:
+        onnxruntime.InferenceSession: The session.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        ValueError: ``path`` is a PyTorch checkpoint.
+        OSError: ``path`` is not a loadable ONNX model (corrupt, truncated,
+            or another file).
+    """
+    import onnxruntime
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'ONNX model not found: {path}; export one with '
+            'tools/deployment/pytorch2onnx.py')
+    if _file_head(path).startswith(TORCH_MAGICS):
+        raise ValueError(
+            f'{path} is a PyTorch checkpoint, not an ONNX model; use '
+            "backend='pytorch' (tools/infer.py --backend pytorch), or "
+            f'{RE_EXPORT}')
+    try:
+        return onnxruntime.InferenceSession(
+            path, providers=['CPUExecutionProvider'])
+    # ONNX Runtime raises its own pybind types (InvalidProtobuf, Fail,
+    # InvalidGraph, ...), with no common base but Exception.
+    except Exception as error:
+        raise OSError(
+            f'cannot load the ONNX model {path} ({type(error).__name__}: '
+            f'{error}); the file is corrupt or not an ONNX model: '
+            f'{RE_EXPORT}') from error
 
 
 @dataclass
@@ -57,7 +135,16 @@ class IRSTDInferencer:
     (``model.test_cfg``: ``mode='whole'``, or ``mode='slide'`` with
     ``crop_size`` and ``stride`` for large frames, see ``slide``). With
     ``backend='onnxruntime'`` ``checkpoint`` is an ONNX file from
-    ``tools/deployment/pytorch2onnx.py``, run whole-frame on CPU.
+    ``tools/deployment/pytorch2onnx.py``, run whole-frame on CPU. A file of
+    the other backend (an ONNX model for 'pytorch', a checkpoint for
+    'onnxruntime') and a corrupt ONNX file are refused with what to do.
+
+    A frame that cannot be used (an undecodable file, an empty array, an
+    array of another dtype or shape) is skipped with a warning and a
+    :class:`SkippedFrame`, and the other frames are still inferred. A
+    16-bit frame holding 12-bit data or less is used but warned about
+    (``high_bit_scale='full'`` makes it near-black; see
+    :func:`mmdsad.apis.image_inputs.warn_if_low_bit`).
 
     Sliced inference stitches the tiles' logits (averaged where tiles
     overlap) into one map before thresholding, and targets are the
@@ -76,6 +163,12 @@ class IRSTDInferencer:
             sliced inference with overlapping tiles (PyTorch backend).
         high_bit_scale (str): 'full' or 'minmax' for 16-bit frames.
         device (str): Torch device of the PyTorch backend.
+
+    Raises:
+        ValueError: An unknown backend, ``slide`` without the PyTorch
+            backend, or a checkpoint of the other backend.
+        FileNotFoundError: The ONNX file does not exist.
+        OSError: The ONNX file is corrupt.
     """
 
     def __init__(self,
@@ -103,15 +196,19 @@ class IRSTDInferencer:
             'size_divisor', preprocessor.get('size_divisor', 1))
         self.threshold = model_cfg.decode_head.get('threshold', 0.5)
         if backend == 'pytorch':
+            if is_onnx_file(checkpoint):
+                raise ValueError(
+                    f'{checkpoint} is an ONNX model, not a PyTorch '
+                    "checkpoint; use backend='onnxruntime' (tools/infer.py "
+                    '--backend onnxruntime), or pass the checkpoint it was '
+                    'exported from.')
             self.network = load_network(cfg, checkpoint, device)
             if slide is not None:
                 (crop, stride) = slide
                 self.network.test_cfg = ConfigDict(
                     mode='slide', crop_size=tuple(crop), stride=tuple(stride))
         else:
-            import onnxruntime
-            self.session = onnxruntime.InferenceSession(
-                checkpoint, providers=['CPUExecutionProvider'])
+            self.session = onnx_session(checkpoint)
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
         """Probability map of one frame.
@@ -148,7 +245,7 @@ class IRSTDInferencer:
 
     def run(self, inputs: Union[ImageInput, Iterable[ImageInput]]
             ) -> Iterator[Union[FrameResult, SkippedFrame]]:
-        """Infer frame by frame; unreadable frames are skipped, not fatal.
+        """Infer frame by frame; unusable frames are skipped, not fatal.
 
         Args:
             inputs: Paths, arrays, folders or globs (see

@@ -1,9 +1,12 @@
 """Dataset for infrared small target detection in the common SIRST layout."""
-from typing import List, Optional, Sequence
+import warnings
+from typing import List, Optional, Sequence, Tuple
 
 import mmengine.fileio as fileio
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
+
+from .transforms.loading import ImageDecodeError, load_pil_image
 
 # How many missing files one error message lists before summarising.
 MAX_LISTED_MISSING = 5
@@ -26,6 +29,16 @@ class SIRSTDataset(BaseSegDataset):
     the image folder is used. Every listed id is checked when the dataset
     is built, so a wrong root, suffix or split fails at once with the file
     names rather than in a data loader worker mid-epoch.
+
+    Every image and mask is also decoded once when the dataset is built,
+    so a corrupt file fails here, listed with every other corrupt file,
+    rather than at the first validation. The decoder is the loading
+    transforms' own (PIL, see
+    :func:`~mmdsad.datasets.transforms.loading.load_pil_image`), not cv2:
+    a file passes exactly when the pipeline can read it. A mask whose size differs from its
+    image's is listed in one warning: ``LoadBinaryAnnotations`` resizes it
+    to the image (NUAA-SIRST's release has one such mask), so it does not
+    stop a run, but it is usually a sign of mismatched files.
 
     Masks may be 0/255 or 0/1; use ``LoadBinaryAnnotations`` to load them
     as 0/1 (mmseg's ``LoadAnnotations`` would keep 255, its ignore index).
@@ -131,6 +144,8 @@ class SIRSTDataset(BaseSegDataset):
             FileNotFoundError: If the split file, an image or a mask is
                 missing; the message names the files.
             ValueError: If the split file lists no ids.
+            OSError: If images or masks cannot be decoded; the message
+                lists all of them.
         """
         img_dir = self.data_prefix.get('img_path', '') or ''
         ann_dir = self.data_prefix.get('seg_map_path', None)
@@ -174,4 +189,56 @@ class SIRSTDataset(BaseSegDataset):
                 hint += (' Ids must not include the suffix '
                          f'{self.img_suffix!r}.')
             raise FileNotFoundError('\n'.join(parts + [hint]))
+        self._check_files(data_list, source)
         return data_list
+
+    def _decoded_size(self, path: str, kind: str,
+                      bad: List[str]) -> Optional[Tuple[int, int]]:
+        """(W, H) of a decodable file; None, and listed in ``bad``, if not."""
+        try:
+            return load_pil_image(path, self.backend_args, kind).size
+        except ImageDecodeError as error:
+            bad.append(f'  {kind} {path}: {error.reason}')
+            return None
+
+    def _check_files(self, data_list: Sequence[dict], source: str) -> None:
+        """Decode every image and mask; compare their sizes.
+
+        Args:
+            data_list (Sequence[dict]): The data infos, files all present.
+            source (str): Where the ids come from, for messages.
+
+        Raises:
+            OSError: Some files cannot be decoded; all of them are listed.
+        """
+        bad: List[str] = []
+        mismatched: List[str] = []
+        for info in data_list:
+            image_size = self._decoded_size(info['img_path'], 'image', bad)
+            if 'seg_map_path' not in info:
+                continue
+            mask_size = self._decoded_size(info['seg_map_path'], 'mask', bad)
+            if image_size and mask_size and image_size != mask_size:
+                mismatched.append(
+                    f'  {info["seg_map_path"]} is {mask_size[0]}x'
+                    f'{mask_size[1]} (WxH), its image {info["img_path"]} '
+                    f'{image_size[0]}x{image_size[1]}')
+        if bad:
+            raise OSError('\n'.join(
+                [f'{len(bad)} file(s) of the ids in {source} cannot be '
+                 'decoded:'] + bad +
+                ['Replace them with intact files (re-export or convert them '
+                 'again), or remove their ids from the split.']))
+        if mismatched:
+            warnings.warn(
+                '\n'.join([
+                    f'{len(mismatched)} mask(s) of the ids in {source} '
+                    'differ in size from their images:'
+                ] + mismatched + [
+                    'LoadBinaryAnnotations resizes each to its image (and '
+                    'warns again when it does); check that these masks '
+                    'belong to their images, or write them at the image '
+                    'size (tools/dataset_converters/sirst.py does for '
+                    'NUAA-SIRST).'
+                ]),
+                stacklevel=2)

@@ -121,3 +121,68 @@ def test_unknown_backend_is_refused(repo_root, checkpoint):
     with pytest.raises(ValueError, match='backend'):
         IRSTDInferencer(
             osp.join(repo_root, CONFIG), checkpoint, backend='tensorrt')
+
+
+def test_unusable_arrays_are_skipped_and_the_others_kept(inferencer):
+    frames = [
+        frame(),
+        np.zeros((0, 0), np.uint8),
+        np.zeros((5, 0, 3), np.uint16),
+        np.zeros((8, 8), np.float32),
+        frame(20, 30),
+    ]
+    with pytest.warns(UserWarning) as record:
+        outcomes = list(inferencer.run(frames))
+    assert [type(o) for o in outcomes] == [
+        FrameResult, SkippedFrame, SkippedFrame, SkippedFrame, FrameResult
+    ]
+    assert [o.name for o in outcomes[1:4]] == ['array_1', 'array_2', 'array_3']
+    assert 'empty' in outcomes[1].reason and 'empty' in outcomes[2].reason
+    assert 'float32' in outcomes[3].reason
+    assert sum('skipping array_' in str(w.message) for w in record) == 3
+    # A call keeps the results of the frames around the bad ones.
+    with pytest.warns(UserWarning):
+        results = inferencer(frames)
+    assert [r.mask.shape for r in results] == [(37, 50), (20, 30)]
+
+
+def test_12_bit_frame_warns_and_points_at_minmax(repo_root, checkpoint,
+                                                 inferencer, recwarn):
+    twelve_bit = frame().astype(np.uint16) * 16  # at most 4000
+    with pytest.warns(UserWarning, match='frame array_0 is 16-bit') as record:
+        inferencer(twelve_bit)
+    assert "high_bit_scale='minmax'" in str(record[0].message)
+    recwarn.clear()
+    stretched = IRSTDInferencer(
+        osp.join(repo_root, CONFIG), checkpoint, high_bit_scale='minmax')
+    assert len(stretched(twelve_bit)) == 1
+    # A frame using the 16-bit range is not warned about either.
+    inferencer(frame().astype(np.uint16) * 257)
+    assert not [w for w in recwarn if '16-bit' in str(w.message)]
+
+
+def test_corrupt_onnx_file_is_named_with_the_fix(repo_root, checkpoint,
+                                                  tmp_path):
+    config = osp.join(repo_root, CONFIG)
+    broken = tmp_path / 'broken.onnx'
+    broken.write_bytes(b'\x08\x07 not really a model')
+    with pytest.raises(OSError, match='broken.onnx') as error:
+        IRSTDInferencer(config, str(broken), backend='onnxruntime')
+    assert 'tools/deployment/pytorch2onnx.py' in str(error.value)
+    with pytest.raises(ValueError, match='PyTorch checkpoint'):
+        IRSTDInferencer(config, checkpoint, backend='onnxruntime')
+    with pytest.raises(FileNotFoundError, match='absent.onnx'):
+        IRSTDInferencer(
+            config, str(tmp_path / 'absent.onnx'), backend='onnxruntime')
+
+
+@pytest.mark.parametrize('name', ['net.onnx', 'net.bin'])
+def test_onnx_file_for_the_pytorch_backend_is_refused(repo_root, tmp_path,
+                                                      name):
+    # By the suffix, or by the content (a ModelProto's first byte).
+    model = tmp_path / name
+    model.write_bytes(b'\x08\x07' + bytes(30))
+    with pytest.raises(ValueError, match="backend='onnxruntime'") as error:
+        IRSTDInferencer(osp.join(repo_root, CONFIG), str(model))
+    assert name in str(error.value)
+    assert '--backend onnxruntime' in str(error.value)

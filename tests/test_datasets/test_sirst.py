@@ -150,3 +150,33 @@ def test_real_nudt_sirst():
     assert tuple(sample['inputs'].shape) == (3, 256, 256)
     gt = sample['data_samples'].gt_sem_seg.data
     assert set(gt.unique().tolist()) == {0, 1}
+
+
+def test_every_undecodable_file_is_listed(tmp_path):
+    root = _make_root(tmp_path, ids=('a', 'b', 'c', 'd'))
+    data = (root / 'images' / 'a.png').read_bytes()
+    (root / 'images' / 'b.png').write_bytes(data[:len(data) // 2])
+    (root / 'masks' / 'c.png').write_bytes(b'not a png')
+    (root / 'images' / 'd.png').write_bytes(b'')
+    with pytest.raises(OSError) as err:
+        _dataset(root)
+    msg = str(err.value)
+    assert '3 file(s)' in msg and 'train.txt' in msg
+    for bad in (Path('images') / 'b.png', Path('masks') / 'c.png',
+                Path('images') / 'd.png'):
+        assert str(bad) in msg
+    assert str(Path('images') / 'a.png') not in msg
+    assert 'remove their ids from the split' in msg
+
+
+def test_mask_of_another_size_is_listed_in_a_warning(tmp_path):
+    root = _make_root(tmp_path)
+    Image.fromarray(np.zeros((24, 32), np.uint8)).save(root / 'masks' /
+                                                       'b.png')
+    with pytest.warns(UserWarning, match='differ in size') as record:
+        ds = _dataset(root)
+    assert len(ds) == 3
+    msg = str(record[0].message)
+    assert str(Path('masks') / 'b.png') in msg
+    assert '32x24' in msg and '16x12' in msg
+    assert str(Path('masks') / 'a.png') not in msg

@@ -79,3 +79,35 @@ def test_checkpoint_of_another_network_lists_keys(
     assert 'CheckpointMismatchError' in result.stderr
     assert 'missing from the checkpoint' in result.stderr
     assert not (tmp_path / 'out').exists()
+
+
+def test_names_differing_in_extension_keep_their_own_outputs(
+        repo_root, tmp_path, script_process):
+    checkpoint, out = str(tmp_path / 'net.pth'), tmp_path / 'out'
+    random_checkpoint(repo_root, checkpoint)
+    folder = tmp_path / 'frames'
+    folder.mkdir()
+    # Three frames of different sizes, so that each output can be traced
+    # back to its frame.
+    sizes = {'a.png': (20, 30), 'a.jpg': (24, 18), 'a_1.png': (16, 40)}
+    rng = np.random.default_rng(0)
+    for name, size in sizes.items():
+        cv2.imwrite(str(folder / name),
+                    rng.integers(0, 255, size, dtype=np.uint8))
+    result = script_process(TOOL, CONFIG, checkpoint, str(folder),
+                            '--out-dir', str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((out / 'targets.json').read_text())
+    outputs = {f['name']: f['output'] for f in report['frames']}
+    assert outputs == {
+        'a.jpg': 'a.jpg.png',
+        'a.png': 'a.png.png',
+        'a_1.png': 'a_1.png.png'
+    }
+    for folder_name in ('masks', 'overlays'):
+        assert sorted(p.name for p in (out / folder_name).iterdir()) == \
+            sorted(outputs.values())
+    for frame in report['frames']:
+        assert frame['path'] == str(folder / frame['name'])
+        mask = cv2.imread(str(out / 'masks' / frame['output']), 0)
+        assert mask.shape == sizes[frame['name']]

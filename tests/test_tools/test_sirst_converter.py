@@ -190,3 +190,34 @@ def test_real_nuaa_sirst(tmp_path):
             src = REAL_SIRST / 'masks' / f'{path.stem}_pixels0.png'
             ref = (np.array(Image.open(src)) != 0).astype(np.uint8) * 255
             np.testing.assert_array_equal(mask, ref, err_msg=str(path))
+
+
+def test_non_empty_out_dir_is_refused_unless_overwrite(tmp_path,
+                                                        script_process):
+    src = make_fake_release(tmp_path / 'SIRST')
+    existing = tmp_path / 'dataset'
+    (existing / '50_50').mkdir(parents=True)
+    (existing / '50_50' / 'train.txt').write_text('own_1\nown_2\n')
+    script = 'tools/dataset_converters/sirst.py'
+    refused = script_process(script, str(src), '-o', str(existing))
+    assert refused.returncode != 0
+    assert f'{existing} is not empty' in refused.stderr
+    assert '--overwrite' in refused.stderr
+    # Nothing was written into the existing dataset.
+    assert sorted(p.name for p in existing.iterdir()) == ['50_50']
+    assert (existing / '50_50' / 'train.txt').read_text() == 'own_1\nown_2\n'
+    forced = script_process(script, str(src), '-o', str(existing),
+                            '--overwrite')
+    assert forced.returncode == 0, forced.stderr
+    assert (existing / '50_50' / 'train.txt').read_bytes() == \
+        b'Misc_1\r\nMisc_10\r\n'
+
+
+def test_empty_out_dir_is_accepted(converter, tmp_path):
+    src = make_fake_release(tmp_path / 'SIRST')
+    (tmp_path / 'empty').mkdir()
+    assert converter.convert(str(src), str(tmp_path / 'empty'))[
+        'num_images'] == 4
+    (tmp_path / 'a_file').write_text('')
+    with pytest.raises(NotADirectoryError, match='a_file is a file'):
+        converter.convert(str(src), str(tmp_path / 'a_file'))

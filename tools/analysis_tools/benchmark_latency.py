@@ -113,7 +113,8 @@ def benchmark_model(config: str, args: argparse.Namespace,
     network = DeployedNetwork(MODELS.build(cfg.model)).eval()
     gmacs = count_complexity(cfg, tuple(images.shape[1:]))['flops'] / 1e9
     onnx_file = osp.join(work_dir, osp.basename(config) + '.onnx')
-    export_onnx(network, onnx_file)
+    # A private temporary folder: a repeated network may replace its file.
+    export_onnx(network, onnx_file, overwrite=True)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = args.threads
     options.inter_op_num_threads = 1

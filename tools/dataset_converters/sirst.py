@@ -15,6 +15,11 @@ is the layout every IRSTD code base reads::
 
 Masks are binarised and resized with the same functions as the training
 pipeline's ``LoadBinaryAnnotations``, so both apply one rule.
+
+The output folder must be new or empty: converting into an existing
+dataset would replace its split files and mix its images with the
+release's. ``--overwrite`` writes into a non-empty folder anyway
+(same-named files are replaced, others kept).
 """
 import argparse
 import re
@@ -170,23 +175,62 @@ def copy_splits(src: Path, out_dir: Path,
     return copied, warns
 
 
-def convert(src: str, out_dir: str, nproc: int = 1) -> Dict:
+def check_out_dir(out_path: Path, overwrite: bool) -> None:
+    """Refuse an output folder that already holds something.
+
+    Args:
+        out_path (Path): Output root.
+        overwrite (bool): Allow a non-empty folder.
+
+    Raises:
+        NotADirectoryError: ``out_path`` is a file.
+        FileExistsError: ``out_path`` is a non-empty folder and
+            ``overwrite`` is False.
+    """
+    if not out_path.exists():
+        return
+    if not out_path.is_dir():
+        raise NotADirectoryError(
+            f'--out-dir {out_path} is a file; pass a folder.')
+    entries = sorted(p.name for p in out_path.iterdir())
+    if entries and not overwrite:
+        raise FileExistsError(
+            f'--out-dir {out_path} is not empty (holds {_listing(entries)}); '
+            'converting into it would replace its split files and mix '
+            'images into it. Choose a new or empty folder, or pass '
+            '--overwrite to write into it anyway.')
+
+
+def convert(src: str,
+            out_dir: str,
+            nproc: int = 1,
+            overwrite: bool = False) -> Dict:
     """Convert a NUAA-SIRST release into the common layout.
 
     Args:
         src (str): Release root.
-        out_dir (str): Output root; created if needed.
+        out_dir (str): Output root; created if needed, and refused if it
+            is not empty unless ``overwrite``.
         nproc (int): Worker processes. Defaults to 1.
+        overwrite (bool): Write into a non-empty ``out_dir``, replacing
+            files of the same names. Defaults to False.
 
     Returns:
         dict: ``num_images``, ``resized`` (warnings for resized masks),
         ``splits`` (copied split folders) and ``warnings`` (other issues).
+
+    Raises:
+        ValueError: ``out_dir`` is the release itself.
+        FileExistsError: ``out_dir`` is not empty and ``overwrite`` is
+            False.
+        FileNotFoundError: The release is missing or incomplete.
     """
     src_path, out_path = Path(src), Path(out_dir)
     if src_path.exists() and out_path.resolve() == src_path.resolve():
         raise ValueError(
             f'--out-dir {out_dir} is the release itself; choose another '
             'folder so the release stays unmodified.')
+    check_out_dir(out_path, overwrite)
     pairs = collect_pairs(src_path)
     for sub in DATA_DIRS:
         (out_path / sub).mkdir(parents=True, exist_ok=True)
@@ -221,6 +265,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '-o', '--out-dir', required=True, help='output dataset root')
     parser.add_argument(
         '--nproc', type=int, default=1, help='worker processes')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write into a non-empty --out-dir, replacing same-named files')
     args = parser.parse_args(argv)
     if args.nproc < 1:
         parser.error('--nproc must be >= 1')
@@ -234,7 +282,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         argv (list[str], optional): Arguments; None reads ``sys.argv``.
     """
     args = parse_args(argv)
-    summary = convert(args.src, args.out_dir, args.nproc)
+    summary = convert(args.src, args.out_dir, args.nproc, args.overwrite)
     print()
     for msg in summary['resized'] + summary['warnings']:
         print(f'Warning: {msg}')

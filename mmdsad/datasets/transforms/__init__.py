@@ -1,6 +1,7 @@
 """Data transforms for infrared small target detection."""
 from .gaussian_blur import RandomGaussianBlur
 from .loading import (
+    ImageDecodeError,
     LoadBinaryAnnotations,
     LoadIRImageFromFile,
     binarize_mask,
@@ -11,7 +12,7 @@ from .loading import (
 )
 
 __all__ = [
-    'LoadIRImageFromFile', 'LoadBinaryAnnotations', 'RandomGaussianBlur',
-    'binarize_mask', 'fit_mask_to_image', 'load_pil_image', 'pil_to_array',
-    'resize_mask_keep_targets'
+    'ImageDecodeError', 'LoadIRImageFromFile', 'LoadBinaryAnnotations',
+    'RandomGaussianBlur', 'binarize_mask', 'fit_mask_to_image',
+    'load_pil_image', 'pil_to_array', 'resize_mask_keep_targets'
 ]

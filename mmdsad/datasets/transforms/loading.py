@@ -8,7 +8,7 @@ dataset converters so that there is exactly one binarise/resize rule.
 """
 import io
 import warnings
-from typing import Optional, Tuple
+from typing import Optional, Set, Tuple
 
 import cv2
 import mmengine.fileio as fileio
@@ -23,6 +23,32 @@ HIGH_BIT_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I')
 HIGH_BIT_MAX = 65535
 HIGH_BIT_SCALES = ('full', 'minmax')
 COLOR_TYPES = ('color', 'grayscale')
+# Small targets cover a tiny part of a frame; a mask that is mostly target
+# is almost always inverted (or a palette read the wrong way round).
+MAX_TARGET_FRACTION = 0.5
+
+
+class ImageDecodeError(OSError):
+    """An image or mask file that exists but cannot be decoded.
+
+    Args:
+        path (str): The file.
+        kind (str): What the file is ('image', 'mask').
+        reason (str): Why decoding failed.
+    """
+
+    def __init__(self, path: str, kind: str, reason: str) -> None:
+        super().__init__(f'cannot decode {kind} file {path} ({reason}). The '
+                         'file is corrupt or not an image; re-export or '
+                         'remove it.')
+        self.path = path
+        self.kind = kind
+        self.reason = reason
+
+    def __reduce__(self) -> tuple:
+        # Worker processes (data loaders, the converter's pool) pickle the
+        # error; the default would call __init__ with the message alone.
+        return type(self), (self.path, self.kind, self.reason)
 
 
 def load_pil_image(path: str,
@@ -45,7 +71,8 @@ def load_pil_image(path: str,
 
     Raises:
         FileNotFoundError: If the file does not exist.
-        OSError: If the file exists but cannot be decoded.
+        ImageDecodeError: If the file exists but cannot be decoded (an
+            ``OSError``).
     """
     try:
         data = fileio.get(path, backend_args=backend_args)
@@ -60,9 +87,7 @@ def load_pil_image(path: str,
         # PIL's own message names an anonymous BytesIO, not the file.
         reason = ('unrecognised image format' if isinstance(
             err, UnidentifiedImageError) else f'{type(err).__name__}: {err}')
-        raise OSError(f'cannot decode {kind} file {path} ({reason}). The '
-                      'file is corrupt or not an image; re-export or '
-                      'remove it.') from err
+        raise ImageDecodeError(path, kind, reason) from err
     return img
 
 
@@ -128,15 +153,22 @@ def pil_to_array(img: Image.Image,
 
 
 def binarize_mask(mask: Image.Image) -> np.ndarray:
-    """Binarise a mask image: any nonzero value is target.
+    """Binarise a mask image: any nonzero value (non-black colour) is target.
 
     The rule covers every encoding found in IRSTD releases: 0/255 L,
-    0/1 L, 1-bit, and palette images (a nonzero palette *index* is target,
-    whatever colour the palette gives it). Mapping 255 to 1 matters because
+    0/1 L, 1-bit, RGB and palette images. Mapping 255 to 1 matters because
     255 is mmseg's ``ignore_index``: a raw 0/255 mask would make every target
     pixel ignored. Alpha channels are dropped (an opaque background would
     otherwise be nonzero), and for RGB masks a pixel is target if any colour
     channel is nonzero.
+
+    Palette (P, PA) masks are read by their colour, like RGB masks: a pixel
+    is target if its palette colour is not black, whatever its index. The
+    index order is an artefact of the tool that wrote the file (a palette
+    whose index 1 is black would otherwise make the whole background
+    target), while the colour is what the annotator saw. Any non-black
+    colour counts, so a dark palette colour whose luminance rounds to 0 is
+    still target.
 
     Args:
         mask (PIL.Image.Image): Mask in any PIL mode.
@@ -144,11 +176,12 @@ def binarize_mask(mask: Image.Image) -> np.ndarray:
     Returns:
         np.ndarray: H×W uint8 array of 0 (background) and 1 (target).
     """
-    if mask.mode in ('LA', 'PA'):
+    if mask.mode == 'LA':
         arr = np.asarray(mask.getchannel(0))
-    elif mask.mode == 'RGBA':
-        arr = np.asarray(mask.convert('RGB'))
-    elif mask.mode in ('1', 'L', 'P', 'RGB', 'F') + HIGH_BIT_MODES:
+    elif mask.mode in ('P', 'PA', 'RGBA'):
+        # Through RGBA so that a palette's transparency is dropped as alpha.
+        arr = np.asarray(mask.convert('RGBA'))[..., :3]
+    elif mask.mode in ('1', 'L', 'RGB', 'F') + HIGH_BIT_MODES:
         arr = np.asarray(mask)
     else:
         # e.g. CMYK/YCbCr, where black is not stored as zeros.
@@ -311,8 +344,10 @@ class LoadIRImageFromFile(BaseTransform):
 class LoadBinaryAnnotations(BaseTransform):
     """Load a target mask as a 0/1 semantic segmentation map.
 
-    Whatever the mask holds (0/255 L, 0/1, 1-bit, palette), any nonzero
-    value is target (see :func:`binarize_mask`), so 255 never reaches
+    Whatever the mask holds (0/255 L, 0/1, 1-bit, RGB), any nonzero value
+    is target, and a palette mask is read by its colours (non-black is
+    target, whatever the palette index; see :func:`binarize_mask`), so
+    255 never reaches
     mmseg's ``ignore_index`` and the map has exactly the two classes
     background = 0 and target = 1. A data info asking for
     ``reduce_zero_label`` or a ``label_map`` (changed classes) is refused:
@@ -328,6 +363,11 @@ class LoadBinaryAnnotations(BaseTransform):
     area interpolation (see :func:`resize_mask_keep_targets`). The original
     shape is used rather than ``img_shape`` because mmseg test pipelines
     load annotations after ``Resize`` and evaluate at the original size.
+
+    A mask of which more than half is target is almost certainly inverted
+    (background stored as nonzero / non-black): it is used as it is, and a
+    warning names the file and the target fraction, once per file for each
+    instance of the transform (so once per data loader worker).
 
     Required Keys:
 
@@ -345,6 +385,9 @@ class LoadBinaryAnnotations(BaseTransform):
 
     def __init__(self, backend_args: Optional[dict] = None) -> None:
         self.backend_args = backend_args.copy() if backend_args else None
+        # Masks already warned about as mostly target: every epoch loads
+        # them again, and one warning per file is enough.
+        self._warned_majority: Set[str] = set()
 
     def transform(self, results: dict) -> dict:
         """Load and binarise the mask at ``results['seg_map_path']``.
@@ -368,9 +411,24 @@ class LoadBinaryAnnotations(BaseTransform):
             mask, msg = fit_mask_to_image(mask, image_hw[:2], path)
             if msg is not None:
                 warnings.warn(msg, stacklevel=2)
+        self._warn_if_mostly_target(mask, path)
         results['gt_seg_map'] = mask
         results.setdefault('seg_fields', []).append('gt_seg_map')
         return results
+
+    def _warn_if_mostly_target(self, mask: np.ndarray, path: str) -> None:
+        """Warn once about a mask of which more than half is target."""
+        fraction = float(mask.mean()) if mask.size else 0.0
+        if fraction <= MAX_TARGET_FRACTION or path in self._warned_majority:
+            return
+        self._warned_majority.add(path)
+        warnings.warn(
+            f'mask {path}: {fraction:.1%} of its pixels are target, more '
+            f'than {MAX_TARGET_FRACTION:.0%}; small-target masks are mostly '
+            'background, so this one is probably inverted (background must '
+            'be 0 / black, targets nonzero / non-black). Invert the mask '
+            'file, or check how it was exported.',
+            stacklevel=3)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}('

@@ -1,3 +1,4 @@
+import pickle
 import warnings
 
 import cv2
@@ -6,9 +7,11 @@ import pytest
 from PIL import Image
 
 from mmdsad.datasets.transforms import (
+    ImageDecodeError,
     LoadBinaryAnnotations,
     LoadIRImageFromFile,
     binarize_mask,
+    load_pil_image,
     pil_to_array,
     resize_mask_keep_targets,
 )
@@ -210,16 +213,65 @@ def test_binarise_common_encodings(tmp_path, encoding):
     assert results['seg_fields'] == ['gt_seg_map']
 
 
-def test_binarise_palette_uses_index_not_colour(tmp_path):
-    # Index 0 is painted white and index 1 black: the rule looks at the
-    # index, so index 1 is target despite its black colour.
+def _palette(index, palette):
+    img = Image.frombytes('P', (W, H), index.astype(np.uint8).tobytes())
+    img.putpalette(palette + [0] * (768 - len(palette)))
+    return img
+
+
+def test_binarise_palette_reads_colour_not_index(tmp_path):
+    # Background index 1 painted black, targets index 0 painted white: by
+    # the index the background would be target.
     target = _target()
-    pal = Image.frombytes('P', (W, H), target.tobytes())
-    pal.putpalette([255, 255, 255, 0, 0, 0] + [0] * 762)
+    pal = _palette(1 - target, [255, 255, 255, 0, 0, 0])
     path = _save(pal, tmp_path / 'p.png')
     assert Image.open(path).mode == 'P'
     np.testing.assert_array_equal(
         _mask_results(path)['gt_seg_map'], target)
+    # PA (PNG cannot store it) follows the same rule.
+    np.testing.assert_array_equal(binarize_mask(pal.convert('PA')), target)
+
+
+def test_binarise_palette_any_non_black_colour_is_target(tmp_path):
+    # Index 0 black background; index 1 a dark blue whose luminance
+    # rounds to 0, index 2 red.
+    index = np.zeros((H, W), np.uint8)
+    index[1, 1], index[4, 6] = 1, 2
+    path = _save(_palette(index, [0, 0, 0, 0, 0, 1, 255, 0, 0]),
+                 tmp_path / 'p.png')
+    np.testing.assert_array_equal(_mask_results(path)['gt_seg_map'],
+                                  (index > 0).astype(np.uint8))
+
+
+def test_mostly_target_mask_warns_once_per_file(tmp_path):
+    inverted = 1 - _target()
+    paths = [
+        _save(Image.fromarray(inverted * 255), tmp_path / f'{name}.png')
+        for name in ('inv_a', 'inv_b')
+    ]
+    transform = LoadBinaryAnnotations()
+    with pytest.warns(UserWarning) as record:
+        for _ in range(3):  # three epochs
+            for path in paths:
+                results = transform(
+                    dict(seg_map_path=path, ori_shape=(H, W)))
+    messages = [str(w.message) for w in record]
+    assert len(messages) == 2
+    fraction = f'{inverted.mean():.1%}'
+    for name, message in zip(('inv_a.png', 'inv_b.png'), messages):
+        assert name in message and fraction in message
+        assert 'inverted' in message
+    # The mask is used as it is.
+    np.testing.assert_array_equal(results['gt_seg_map'], inverted)
+
+
+def test_half_target_mask_does_not_warn(tmp_path):
+    half = np.zeros((H, W), np.uint8)
+    half[:H // 2] = 255
+    path = _save(Image.fromarray(half), tmp_path / 'half.png')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert _mask_results(path)['gt_seg_map'].mean() == 0.5
 
 
 def test_binarise_ignores_alpha():
@@ -309,3 +361,13 @@ def test_label_remapping_is_refused(tmp_path, extra):
         _mask_results(path, **extra)
     # The values a SIRSTDataset puts in every data info are accepted.
     _mask_results(path, reduce_zero_label=False, label_map=None)
+
+
+def test_decode_error_survives_worker_pickling(tmp_path):
+    garbage = tmp_path / 'bad.png'
+    garbage.write_bytes(b'\x89PNG garbage')
+    with pytest.raises(ImageDecodeError) as err:
+        load_pil_image(str(garbage), kind='mask')
+    copy = pickle.loads(pickle.dumps(err.value))
+    assert str(copy) == str(err.value)
+    assert (copy.path, copy.kind) == (str(garbage), 'mask')

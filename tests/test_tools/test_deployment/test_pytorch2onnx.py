@@ -49,3 +49,36 @@ def test_mismatching_config_names_the_keys(
     assert 'CheckpointMismatchError' in result.stderr
     assert 'backbone.conv0_0' in result.stderr
     assert not (tmp_path / 's.onnx').exists()
+
+
+def test_out_is_never_the_checkpoint(repo_root, tmp_path, script_process):
+    checkpoint = tmp_path / 'student.pth'
+    student_checkpoint(repo_root, str(checkpoint))
+    before = checkpoint.read_bytes()
+    # Even with --overwrite, and through another spelling of the path.
+    for out in (str(checkpoint), str(tmp_path / '.' / 'student.pth')):
+        result = script_process(TOOL, CONFIG, str(checkpoint), '--out', out,
+                                '--overwrite')
+        assert result.returncode != 0
+        assert 'is the checkpoint' in result.stderr
+    assert checkpoint.read_bytes() == before
+
+
+def test_existing_out_needs_overwrite(repo_root, tmp_path, script_process):
+    checkpoint, out = str(tmp_path / 'student.pth'), tmp_path / 's.onnx'
+    student_checkpoint(repo_root, checkpoint)
+    out.write_bytes(b'an earlier export')
+    refused = script_process(TOOL, CONFIG, checkpoint, '--out', str(out))
+    assert refused.returncode != 0
+    assert 's.onnx exists' in refused.stderr
+    assert '--overwrite' in refused.stderr
+    assert out.read_bytes() == b'an earlier export'
+    replaced = script_process(TOOL, CONFIG, checkpoint, '--out', str(out),
+                              '--overwrite')
+    assert replaced.returncode == 0, replaced.stdout + replaced.stderr
+    onnxruntime.InferenceSession(
+        str(out), providers=['CPUExecutionProvider'])
+    # The temporary folder of the atomic write is gone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        's.onnx', 'student.pth'
+    ]
