@@ -35,10 +35,11 @@ class SIRSTDataset(BaseSegDataset):
     rather than at the first validation. The decoder is the loading
     transforms' own (PIL, see
     :func:`~mmdsad.datasets.transforms.loading.load_pil_image`), not cv2:
-    a file passes exactly when the pipeline can read it. A mask whose size differs from its
-    image's is listed in one warning: ``LoadBinaryAnnotations`` resizes it
-    to the image (NUAA-SIRST's release has one such mask), so it does not
-    stop a run, but it is usually a sign of mismatched files.
+    a file passes exactly when the pipeline can read it. A mask whose size
+    differs from its image's is listed in one warning:
+    ``LoadBinaryAnnotations`` resizes it to the image (NUAA-SIRST's release
+    has one such mask), so it does not stop a run, but it is usually a sign
+    of mismatched files.
 
     Masks may be 0/255 or 0/1; use ``LoadBinaryAnnotations`` to load them
     as 0/1 (mmseg's ``LoadAnnotations`` would keep 255, its ignore index).
