@@ -9,7 +9,7 @@ from mmseg.registry import HOOKS
 from torch import Tensor, nn
 
 
-def _inputs_channels_last(module: nn.Module, args: Tuple,
+def inputs_channels_last(module: nn.Module, args: Tuple,
                           kwargs: Dict[str, Any]) -> Tuple[Tuple, Dict]:
     """Forward pre-hook: 4-D ``inputs`` (first argument or keyword) in the
     channels-last layout."""
@@ -43,5 +43,5 @@ class ChannelsLastHook(Hook):
         model.to(memory_format=torch.channels_last)
         if not getattr(model, '_channels_last_inputs', False):
             model.register_forward_pre_hook(
-                _inputs_channels_last, with_kwargs=True)
+                inputs_channels_last, with_kwargs=True)
             model._channels_last_inputs = True
