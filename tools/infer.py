@@ -141,6 +141,11 @@ def main() -> None:
     start = time.perf_counter()
     with Progress() as progress:
         task = progress.add_task('inference', total=len(frames))
+        if slide:
+            # A large frame is many tiles: show them, frame by frame.
+            tiles = progress.add_task('tiles of the frame', total=None)
+            inferencer.on_tile = lambda done, total: progress.update(
+                tiles, completed=done, total=total)
         # The expanded paths, so that outcomes pair with ``frames`` one to
         # one (run yields one outcome per frame, in order).
         outcomes = inferencer.run([path for _, path in frames])

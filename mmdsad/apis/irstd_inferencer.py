@@ -1,9 +1,11 @@
 """Run a trained IRSTD network on frames and get its targets out."""
+import contextlib
 import os.path as osp
 import warnings
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
+    Callable,
     Iterable,
     Iterator,
     List,
@@ -163,6 +165,9 @@ class IRSTDInferencer:
             sliced inference with overlapping tiles (PyTorch backend).
         high_bit_scale (str): 'full' or 'minmax' for 16-bit frames.
         device (str): Torch device of the PyTorch backend.
+        on_tile (Callable[[int, int], None], optional): With ``slide``,
+            called after every tile with (tiles done, tiles in the frame),
+            e.g. to show progress over a large frame.
 
     Raises:
         ValueError: An unknown backend, ``slide`` without the PyTorch
@@ -178,7 +183,9 @@ class IRSTDInferencer:
                  slide: Optional[Tuple[Tuple[int, int], Tuple[int,
                                                               int]]] = None,
                  high_bit_scale: str = 'full',
-                 device: str = 'cpu') -> None:
+                 device: str = 'cpu',
+                 on_tile: Optional[Callable[[int, int], None]] = None
+                 ) -> None:
         if backend not in BACKENDS:
             raise ValueError(
                 f'backend must be one of {BACKENDS}, got {backend!r}')
@@ -188,6 +195,8 @@ class IRSTDInferencer:
         cfg = Config.fromfile(config) if isinstance(config, str) else config
         self.backend = backend
         self.high_bit_scale = high_bit_scale
+        self.slide = slide
+        self.on_tile = on_tile
         model_cfg = network_config(cfg)
         preprocessor = model_cfg.data_preprocessor
         self.mean = np.asarray(preprocessor.mean, dtype=np.float32)
@@ -237,11 +246,35 @@ class IRSTDInferencer:
         data = dict(
             inputs=[torch.from_numpy(pixels.transpose(2, 0, 1).copy())],
             data_samples=[sample])
-        with torch.no_grad():
+        with torch.no_grad(), self._counting_tiles(height, width):
             data = self.network.data_preprocessor(data, training=False)
             result = self.network.predict(data['inputs'],
                                           data['data_samples'])[0]
         return result.seg_logits.data[0].cpu().numpy()
+
+    @contextlib.contextmanager
+    def _counting_tiles(self, height: int, width: int) -> Iterator[None]:
+        """Call ``on_tile`` after each tile of mmseg's slide inference."""
+        if self.slide is None or self.on_tile is None:
+            yield
+            return
+        (crop_h, crop_w), (stride_h, stride_w) = self.slide
+        padded_h = height + (-height % self.size_divisor)
+        padded_w = width + (-width % self.size_divisor)
+        # mmseg's EncoderDecoder.slide_inference grid.
+        total = ((max(padded_h - crop_h + stride_h - 1, 0) // stride_h + 1) *
+                 (max(padded_w - crop_w + stride_w - 1, 0) // stride_w + 1))
+        done = [0]
+
+        def count(*_) -> None:
+            done[0] += 1
+            self.on_tile(done[0], total)
+
+        handle = self.network.backbone.register_forward_hook(count)
+        try:
+            yield
+        finally:
+            handle.remove()
 
     def run(self, inputs: Union[ImageInput, Iterable[ImageInput]]
             ) -> Iterator[Union[FrameResult, SkippedFrame]]:

@@ -84,3 +84,16 @@ def test_slide_needs_the_pytorch_backend(repo_root, tmp_path):
             str(tmp_path / 'net.onnx'),
             backend='onnxruntime',
             slide=(CROP, STRIDE))
+
+
+def test_every_tile_is_reported(repo_root, tmp_path):
+    config = 'configs/dnanet/dnanet_num4_nudt.py'
+    calls = []
+    inferencer = IRSTDInferencer(
+        osp.join(repo_root, config),
+        checkpoint_for(repo_root, tmp_path, config),
+        slide=(CROP, STRIDE),
+        on_tile=lambda done, total: calls.append((done, total)))
+    inferencer(seam_frame())
+    # 160x224 in 96x96 tiles, stride 64: 2 rows x 3 columns (mmseg's grid).
+    assert calls == [(k, 6) for k in range(1, 7)]
