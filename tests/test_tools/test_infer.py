@@ -111,3 +111,21 @@ def test_names_differing_in_extension_keep_their_own_outputs(
         assert frame['path'] == str(folder / frame['name'])
         mask = cv2.imread(str(out / 'masks' / frame['output']), 0)
         assert mask.shape == sizes[frame['name']]
+
+
+def test_sliced_run_on_a_frame_larger_than_the_tile(repo_root, tmp_path,
+                                                    script_process):
+    checkpoint, out = str(tmp_path / 'net.pth'), tmp_path / 'out'
+    random_checkpoint(repo_root, checkpoint)
+    folder = tmp_path / 'big'
+    folder.mkdir()
+    cv2.imwrite(str(folder / 'big.png'),
+                np.random.default_rng(0).integers(0, 255, (100, 130),
+                                                  dtype=np.uint8))
+    result = script_process(TOOL, CONFIG, checkpoint, str(folder),
+                            '--out-dir', str(out), '--slide', '64', '64')
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The tile bar is there (rich prints its description when not a TTY).
+    assert 'tiles of the frame' in result.stdout
+    mask = cv2.imread(str(out / 'masks' / 'big.png.png'), 0)
+    assert mask.shape == (100, 130)
