@@ -126,15 +126,14 @@ def test_rerun_retrains_nothing(reproduction, run_script):
 def test_schedule_options_stretch_the_recipe(repo_root, load_script):
     tool = load_script(TOOL)
     cosine = osp.join(repo_root, 'configs/dnanet/dnanet_num4_nudt.py')
-    assert tool.schedule_options(cosine, 75) == [
+    assert tool.schedule_options(cosine, 75) == (
         'train_cfg.max_epochs=75', 'train_cfg.val_interval=50',
         'default_hooks.checkpoint.interval=50', 'param_scheduler.0.end=75',
-        'param_scheduler.0.T_max=75'
-    ]
+        'param_scheduler.0.T_max=75')
     # AMFU-Net's recipe holds its rate: no scheduler to stretch.
     constant = osp.join(repo_root, 'configs/amfunet/amfunet_num4_nudt.py')
     assert len(tool.schedule_options(constant, 3)) == 3
-    assert tool.schedule_options(cosine, None) == []
+    assert tool.schedule_options(cosine, None) == ()
 
 
 def test_paper_rows(load_script):

@@ -35,7 +35,7 @@ import statistics
 import sys
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -141,7 +141,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 @lru_cache(maxsize=None)
-def schedule_options(config: str, epochs: Optional[int]) -> List[str]:
+def schedule_options(config: str, epochs: Optional[int]) -> Tuple[str, ...]:
     """``--cfg-options`` that make an epoch-based config train ``epochs``.
 
     Args:
@@ -149,12 +149,12 @@ def schedule_options(config: str, epochs: Optional[int]) -> List[str]:
         epochs (int, optional): Epochs; None keeps the config's schedule.
 
     Returns:
-        list[str]: The loop's length, the validation and checkpoint
+        tuple[str]: The loop's length, the validation and checkpoint
         intervals (at most ``epochs``), and every scheduler that spans the
         whole schedule stretched to span ``epochs``.
     """
     if epochs is None:
-        return []
+        return ()
     cfg = Config.fromfile(config)
     old = cfg.train_cfg.max_epochs
     options = [
@@ -169,7 +169,7 @@ def schedule_options(config: str, epochs: Optional[int]) -> List[str]:
             options.append(f'param_scheduler.{i}.end={epochs}')
         if scheduler.get('T_max') == old - begin:
             options.append(f'param_scheduler.{i}.T_max={epochs - begin}')
-    return options
+    return tuple(options)
 
 
 def training_record(run_dir: str) -> Dict[str, float]:
@@ -248,7 +248,7 @@ def run_all(args: argparse.Namespace) -> Dict[str, Dict[int, Dict]]:
     config = osp.join(REPO_ROOT, 'configs', args.net,
                       f'{args.net}_num16_{args.data}.py')
     results = run_study([StudyRun(TEACHER, config,
-                                  schedule_options(config, args.epochs),
+                                  [*schedule_options(config, args.epochs)],
                                   TEACHER_SEED)], settings)
     weights = osp.abspath(
         osp.join(args.work_dir, TEACHER, 'teacher_weights.pth'))
@@ -266,8 +266,9 @@ def run_all(args: argparse.Namespace) -> Dict[str, Dict[int, Dict]]:
         methods=args.methods + [DSAD], seeds=args.seeds, iters=None,
         data_config=None, work_dir=args.work_dir))
     results.update(run_study([
-        StudyRun(run.name, run.config, run.overrides +
-                 schedule_options(run.config, args.epochs), run.seed)
+        StudyRun(run.name, run.config,
+                 [*run.overrides, *schedule_options(run.config, args.epochs)],
+                 run.seed)
         for run in runs
     ], settings))
     return results
