@@ -64,7 +64,7 @@ _spec.loader.exec_module(compare)
 TEACHER, DSAD, SPEED_KEY = 'teacher', 'dsad', 'iters_per_s'
 TEACHER_SEED = 0
 DATASET_NAMES = dict(nudt='NUDT-SIRST', sirst='NUAA-SIRST')
-# The DSAD paper's Table 1 (transcribed in paper-spec.md §1.7): IoU, Pd (%)
+# The DSAD paper's Table 1 (docs/paper-numbers.md): IoU, Pd (%)
 # and Fa (1e-5) of the teacher, the student alone and DSAD.
 PAPER = {
     ('dnanet', 'nudt'): ((86.13, 98.52, 0.250), (79.68, 97.35, 1.13),
