@@ -86,12 +86,25 @@ def test_wrong_network_checkpoint_is_refused(cfg, tmp_path):
     refused(cfg, DistillConfigError, 'missing keys')
 
 
-def test_full_checkpoint_is_refused_with_the_converter(cfg, tmp_path):
+def test_training_checkpoint_of_the_teacher_is_accepted(cfg, tmp_path):
+    # numpy scalars, as in mmengine's metadata, load weights-only (the
+    # allow-list of mmdsad.utils.checkpoint): no conversion needed.
+    init_default_scope('mmrazor')
+    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
     path = str(tmp_path / 'full.pth')
-    # numpy scalars, like mmengine's metadata, need arbitrary unpickling.
-    torch.save(dict(state_dict={}, meta=dict(seed=np.int64(0))), path)
+    torch.save(
+        dict(state_dict=teacher.state_dict(), meta=dict(seed=np.int64(0))),
+        path)
     cfg.model.teacher_ckpt = path
-    refused(cfg, UnsafeCheckpointError, 'to_weights_only')
+    assert isinstance(Runner.from_cfg(cfg).model, CheckedTeacherDistill)
+
+
+def test_malicious_checkpoint_is_refused_before_it_runs(
+        cfg, malicious_checkpoint):
+    path, marker = malicious_checkpoint
+    cfg.model.teacher_ckpt = path
+    refused(cfg, UnsafeCheckpointError, 'posix.system')
+    assert not marker.exists()
 
 
 @pytest.mark.parametrize('side', ['student', 'teacher'])
