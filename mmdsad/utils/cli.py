@@ -10,11 +10,15 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-# Top-level keys a config may set without its base defining them: what
-# Runner.from_cfg reads, plus the keys mmengine and OpenMMLab tools use.
+# Top-level keys a config may set without its base defining them: the
+# runner's arguments, what it reads from the config itself (mmengine
+# 0.10.7's Runner: `self.cfg.get(...)`), and keys of mmengine and mmseg
+# tools.
 RUNNER_KEYS = frozenset(inspect.signature(Runner.__init__).parameters) | {
     'runner_type', 'custom_imports', 'launcher', 'work_dir', 'tta_model',
-    'tta_pipeline'
+    'tta_pipeline', 'model_wrapper_cfg', 'compile',
+    'activation_checkpointing', 'efficient_conv_bn_eval',
+    'find_unused_parameters', 'sync_bn'
 }
 
 

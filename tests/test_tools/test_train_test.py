@@ -274,3 +274,4 @@ def test_get_flops_prints_paper_figures(repo_root):
                       'configs/dnanet/dnanet_num4_nudt.py', '--shape', '256')
     assert 'Params: 0.298' in result.stdout
     assert 'Flops (MACs): 0.96' in result.stdout
+
