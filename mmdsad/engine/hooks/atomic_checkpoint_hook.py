@@ -48,6 +48,9 @@ def atomic_save(save_checkpoint: Callable) -> Callable:
         path = osp.join(out_dir, temporary)
         try:
             save_checkpoint(out_dir, temporary, *args, **kwargs)
+            # Runner.save_checkpoint writes on the main process only.
+            if not osp.isfile(path):
+                return
             with open(path, 'rb') as f:
                 os.fsync(f.fileno())
             os.replace(path, osp.join(out_dir, filename))
