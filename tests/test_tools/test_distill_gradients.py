@@ -15,13 +15,19 @@ TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
 DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
 
 
-def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
-                                                  capsys, load_script):
+def random_teacher(repo_root, tmp_path):
+    """The demo teacher's network with random weights, saved; its path."""
     init_default_scope('mmseg')
     teacher = MODELS.build(
         Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
     teacher_file = str(tmp_path / 'teacher.pth')
     torch.save({'state_dict': teacher.state_dict()}, teacher_file)
+    return teacher_file
+
+
+def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
+                                                  capsys, load_script):
+    teacher_file = random_teacher(repo_root, tmp_path)
     data = str(tmp_path / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=1, image_size=(64, 64))
     tool = load_script(TOOL)
@@ -46,11 +52,7 @@ def test_malicious_checkpoint_is_refused_before_it_runs(
         repo_root, tmp_path, load_script, malicious_checkpoint):
     # The checkpoint's own folder is not trusted: it is loaded weights-only.
     evil, marker = malicious_checkpoint
-    init_default_scope('mmseg')
-    teacher = MODELS.build(
-        Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
-    teacher_file = str(tmp_path / 'teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, teacher_file)
+    teacher_file = random_teacher(repo_root, tmp_path)
     tool = load_script(TOOL)
     with pytest.raises(UnsafeCheckpointError) as error:
         tool.main([
@@ -64,11 +66,7 @@ def test_malicious_checkpoint_is_refused_before_it_runs(
 def test_checkpoint_of_another_model_is_refused(repo_root, tmp_path,
                                                 load_script):
     # Figures for weights that did not load would describe another model.
-    init_default_scope('mmseg')
-    teacher = MODELS.build(
-        Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
-    teacher_file = str(tmp_path / 'teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, teacher_file)
+    teacher_file = random_teacher(repo_root, tmp_path)
     tool = load_script(TOOL)
     with pytest.raises(RuntimeError, match='do not match exactly'):
         tool.main([

@@ -24,7 +24,7 @@ SMALL = [
     'test_dataloader.num_workers=0',
     'test_dataloader.persistent_workers=False'
 ]
-# The paper's IoU of each row (paper-spec.md §1.7, DNANet on NUDT-SIRST).
+# The paper's IoU of each row (docs/paper-numbers.md, DNANet on NUDT-SIRST).
 PAPER_IOU = dict(teacher='86.13', alone='79.68', dsad='84.79')
 VALID = ['--net', 'dnanet', '--data', 'nudt', '--work-dir', 'w']
 
