@@ -1,8 +1,9 @@
 """An independent, deliberately plain IRSTD metric reference for the tests.
 
 Pure Python: own 8-connected flood fill, own centroids, own greedy matching
-(DNANet/BasicIRSTD's loops), own IoU. Shared as the ``irstd_reference``
-fixture by the functional and metric tests.
+(DNANet/BasicIRSTD's loops), own IoU, DNANet's area-value false alarms and
+DTUM's shooting rule written out pixel by pixel. Shared as the
+``irstd_reference`` fixture by the functional and metric tests.
 """
 import math
 from types import SimpleNamespace
@@ -75,6 +76,45 @@ def ref_image_counts(prob, gt, threshold, match_distance=3.0):
         matched=matched,
         false_alarm=false_alarm,
         pixels=pred.size)
+
+
+def ref_dnanet_false_alarm(prob, gt, threshold, match_distance=3.0):
+    """DNANet's false-alarm pixels, as its loops count them: the summed
+    areas of the predicted components whose area value is not the area of
+    any matched component (no resizing here)."""
+    pred = prob > threshold
+    gt_components = ref_label(gt != 0)
+    remaining = ref_label(pred)
+    all_areas = [len(c) for c in remaining]
+    matched_areas = []
+    for target in gt_components:
+        gy, gx = ref_centroid(target)
+        for k, candidate in enumerate(remaining):
+            py, px = ref_centroid(candidate)
+            if math.sqrt((gy - py)**2 + (gx - px)**2) < match_distance:
+                matched_areas.append(len(candidate))
+                del remaining[k]
+                break
+    return sum(a for a in all_areas if a not in matched_areas)
+
+
+def ref_shooting(prob, gt, threshold, hit_radius=1, clear_radius=4):
+    """DTUM's shooting rule, with windows clipped at the border:
+    (targets hit, false-alarm pixels)."""
+    pred = prob > threshold
+    predicted = [(y, x) for y, x in zip(*np.nonzero(pred))]
+    targets = ref_label(gt != 0)
+
+    def near(a, b, radius):
+        return max(abs(a[0] - b[0]), abs(a[1] - b[1])) <= radius
+
+    hit = sum(
+        any(near(p, q, hit_radius) for p in target for q in predicted)
+        for target in targets)
+    target_pixels = [p for target in targets for p in target]
+    false_alarm = sum(not any(near(q, p, clear_radius)
+                              for p in target_pixels) for q in predicted)
+    return hit, false_alarm
 
 
 def ref_metrics(samples, threshold, match_distance=3.0):
@@ -177,6 +217,8 @@ def irstd_reference():
         label=ref_label,
         centroid=ref_centroid,
         image_counts=ref_image_counts,
+        dnanet_false_alarm=ref_dnanet_false_alarm,
+        shooting=ref_shooting,
         metrics=ref_metrics,
         binary_image=binary_image,
         random_dataset=random_dataset)

@@ -11,11 +11,25 @@ from .hse import (
     check_fa_ref,
     hse_scores,
 )
-from .image_counts import ImageCounts, threshold_image_counts
-from .summary import summarize_counts
+from .image_counts import ImageCounts, OPDCCounts, threshold_image_counts
+from .protocols import (
+    DEFAULT_PROTOCOL,
+    DNANET_SIZE,
+    PROTOCOLS,
+    check_protocol,
+    describe_protocol,
+    opdc_match,
+    pair_ious,
+    resize_for_dnanet,
+    shooting_counts,
+)
+from .summary import NIOU_EMPTY_RULES, check_niou_empty, summarize_counts
 
 __all__ = [
-    'Components', 'ImageCounts', 'as_binary_mask', 'greedy_match',
-    'label_components', 'threshold_image_counts', 'summarize_counts',
-    'hse_scores', 'check_fa_ref', 'DEFAULT_HSE_THRESHOLDS', 'DEFAULT_FA_REF'
+    'Components', 'ImageCounts', 'OPDCCounts', 'as_binary_mask',
+    'greedy_match', 'label_components', 'threshold_image_counts',
+    'summarize_counts', 'check_niou_empty', 'NIOU_EMPTY_RULES', 'hse_scores',
+    'check_fa_ref', 'DEFAULT_HSE_THRESHOLDS', 'DEFAULT_FA_REF', 'PROTOCOLS',
+    'DEFAULT_PROTOCOL', 'DNANET_SIZE', 'check_protocol', 'describe_protocol',
+    'opdc_match', 'pair_ious', 'resize_for_dnanet', 'shooting_counts'
 ]

@@ -1,4 +1,4 @@
-"""IRSTD evaluator: IoU, nIoU, Pd, Fa and (optionally) HSE in one pass.
+"""IRSTD evaluator: IoU, nIoU, Pd, Fa, hIoU and (optionally) HSE in one pass.
 
 A thin mmengine ``BaseMetric`` over :mod:`mmdsad.evaluation.functional`:
 ``process`` turns each image into integer counts at every threshold any
@@ -19,14 +19,26 @@ from prettytable import PrettyTable
 from ..functional import (
     DEFAULT_FA_REF,
     DEFAULT_HSE_THRESHOLDS,
+    DEFAULT_PROTOCOL,
     as_binary_mask,
     check_fa_ref,
+    check_niou_empty,
+    check_protocol,
+    describe_protocol,
     hse_scores,
     summarize_counts,
     threshold_image_counts,
 )
 
 HSE_LABEL = 'HSE (mmdsad definition, not published by FDEP)'
+NIOU_EMPTY_NOTES = {
+    'zero': 'images without a target count in nIoU and score 0 '
+    "(niou_empty='zero', as ACM and PyIRSTDMetrics)",
+    'skip': "images without a target are left out of nIoU (niou_empty="
+    "'skip')",
+}
+FA_NOTE = ('Fa in units of 1e-6; every predicted pixel of an image without '
+           'a target is a false alarm')
 
 
 def _check_threshold(value: Any, name: str) -> float:
@@ -72,7 +84,7 @@ def _pixel_data(data_sample: Mapping, key: str) -> Optional[np.ndarray]:
 
 @METRICS.register_module()
 class IRSTDMetric(BaseMetric):
-    """IoU, nIoU, Pd, Fa and HSE for single-channel (binary) IRSTD models.
+    """IoU, nIoU, Pd, Fa, hIoU and HSE for single-channel (binary) IRSTD models.
 
     The metric reads the sigmoid probability that mmseg's
     ``BaseSegmentor.postprocess_result`` stores in ``seg_logits`` for a
@@ -82,9 +94,14 @@ class IRSTDMetric(BaseMetric):
     Reported values (definitions in :mod:`mmdsad.evaluation.functional`):
     ``IoU`` (dataset-level), ``nIoU`` (mean per image) and ``Pd`` in
     percent, ``Fa_1e-6`` in units of 1e-6. Targets are 8-connected
-    components matched greedily by centroid distance ``< match_distance``
-    (DNANet and BasicIRSTD use 3). With ``thresholds``, the same four are
-    also reported per extra threshold as ``IoU@0.30`` etc. With ``hse``,
+    components; how they are matched and false alarms counted is the
+    ``protocol`` (:mod:`~mmdsad.evaluation.functional.protocols`): by
+    default BasicIRSTD's greedy centroid matching (distance
+    ``< match_distance``, 3 px in BasicIRSTD and DNANet) with exact
+    false-alarm pixels. ``'opdc'`` also reports ``hIoU`` (percent). With
+    ``thresholds``, the same values are also reported per extra threshold
+    as ``IoU@0.30``, ``Pd@0.30``, ``Fa_1e-6@0.30`` etc. (a Pd-Fa curve:
+    tools/analysis_tools/plot_roc.py). With ``hse``,
     ``HSE``, ``HSE_pixel`` and ``HSE_target`` (percent; **our definition**,
     FDEP does not publish one, see :mod:`~mmdsad.evaluation.functional.hse`)
     come from the same per-image counts at ``hse_thresholds``.
@@ -96,7 +113,9 @@ class IRSTDMetric(BaseMetric):
         threshold (float): Threshold on the sigmoid probability, in (0, 1).
             Defaults to 0.5 (logit > 0, as in DNANet).
         match_distance (float): Centroid distance in pixels below which
-            (strictly) a prediction matches a target. Defaults to 3.0.
+            (strictly) a prediction matches a target ('basicirstd',
+            'dnanet', 'opdc'; the shooting rule has its own boxes).
+            Defaults to 3.0.
         thresholds (Sequence[float], optional): Extra thresholds in (0, 1)
             reported per threshold. Defaults to None.
         hse (bool): Also report HSE. Defaults to False.
@@ -104,6 +123,12 @@ class IRSTDMetric(BaseMetric):
             over. Defaults to None: 0.05, 0.10, ..., 0.95.
         hse_fa_ref (float): HSE's reference false-alarm rate per pixel.
             Defaults to 1e-4.
+        protocol (str): How Pd and Fa count: 'basicirstd', 'dnanet',
+            'opdc' or 'shooting'. Defaults to 'basicirstd'.
+        niou_empty (str): nIoU's rule for images without a target: 'zero'
+            (they count and score 0, as ACM's and PyIRSTDMetrics' nIoU) or
+            'skip' (left out of the nIoU mean). Their false alarms count
+            in Fa under either rule. Defaults to 'zero'.
         collect_device (str): Device used to collect results across ranks,
             'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Prefix added to the metric names.
@@ -117,6 +142,8 @@ class IRSTDMetric(BaseMetric):
                  hse: bool = False,
                  hse_thresholds: Optional[Sequence[float]] = None,
                  hse_fa_ref: float = DEFAULT_FA_REF,
+                 protocol: str = DEFAULT_PROTOCOL,
+                 niou_empty: str = 'zero',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -135,6 +162,8 @@ class IRSTDMetric(BaseMetric):
         if self.hse and not self.hse_thresholds:
             raise ValueError('hse_thresholds must not be empty.')
         self.hse_fa_ref = check_fa_ref(hse_fa_ref)
+        self.protocol = check_protocol(protocol)
+        self.niou_empty = check_niou_empty(niou_empty)
         # Every threshold any output needs, each evaluated once per image.
         self._eval_thresholds = list(
             dict.fromkeys([self.threshold, *self.thresholds,
@@ -154,7 +183,7 @@ class IRSTDMetric(BaseMetric):
             counts = threshold_image_counts(
                 self._probability(data_sample),
                 self._ground_truth(data_sample), self._eval_thresholds,
-                self.match_distance)
+                self.match_distance, self.protocol)
             self.results.append(tuple(tuple(c) for c in counts))
 
     @staticmethod
@@ -197,13 +226,16 @@ class IRSTDMetric(BaseMetric):
                 :meth:`process`.
 
         Returns:
-            dict[str, float]: ``IoU``, ``nIoU`` and ``Pd`` in percent and
-            ``Fa_1e-6`` in units of 1e-6 at ``threshold``, the same keys
-            suffixed with ``@<threshold>`` for each extra threshold, and
-            with ``hse`` ``HSE``, ``HSE_pixel``, ``HSE_target`` in percent.
+            dict[str, float]: ``IoU``, ``nIoU`` and ``Pd`` in percent,
+            ``Fa_1e-6`` in units of 1e-6 (and for 'opdc' ``hIoU`` in
+            percent) at ``threshold``, the same keys suffixed with
+            ``@<threshold>`` for each extra threshold, and with ``hse``
+            ``HSE``, ``HSE_pixel``, ``HSE_target`` in percent.
         """
+        hiou = self.protocol == 'opdc'
         summaries = {
-            t: summarize_counts([result[idx] for result in results])
+            t: summarize_counts([result[idx] for result in results],
+                                self.niou_empty, hiou)
             for idx, t in enumerate(self._eval_thresholds)
         }
         num_targets = sum(result[0][2] for result in results)
@@ -213,17 +245,25 @@ class IRSTDMetric(BaseMetric):
                 'reported as 0.',
                 logger='current',
                 level=logging.WARNING)
+        names = ['IoU', 'nIoU', 'Pd', 'Fa_1e-6'] + (['hIoU'] if hiou else [])
+        headers = {
+            'IoU': 'IoU (%)',
+            'nIoU': 'nIoU (%)',
+            'Pd': 'Pd (%)',
+            'Fa_1e-6': 'Fa (×1e-6)',
+            'hIoU': 'hIoU (%)'
+        }
         metrics: Dict[str, float] = {}
-        table = PrettyTable(
-            ['threshold', 'IoU (%)', 'nIoU (%)', 'Pd (%)', 'Fa (1e-6)'])
+        table = PrettyTable(['threshold'] + [headers[n] for n in names])
         for suffix, t in [('', self.threshold)] + [
             (f'@{_label(t)}', t) for t in self.thresholds
         ]:
-            scores = dict(
-                IoU=summaries[t]['IoU'] * 100,
-                nIoU=summaries[t]['nIoU'] * 100,
-                Pd=summaries[t]['Pd'] * 100,
-                **{'Fa_1e-6': summaries[t]['Fa'] * 1e6})
+            summary = summaries[t]
+            scores = {
+                name: summary[name] * 100 if name != 'Fa_1e-6' else
+                summary['Fa'] * 1e6
+                for name in names
+            }
             metrics.update({f'{k}{suffix}': v for k, v in scores.items()})
             table.add_row([_label(t)] +
                           [f'{v:.{3 if k == "Fa_1e-6" else 2}f}'
@@ -241,9 +281,12 @@ class IRSTDMetric(BaseMetric):
                 f'{_label(min(self.hse_thresholds))}-'
                 f'{_label(max(self.hse_thresholds))}, '
                 f'Fa_ref {self.hse_fa_ref:g}')
+        num_empty = sum(1 for result in results if result[0][2] == 0)
         print_log(
-            f'IRSTD results on {len(results)} images with {num_targets} '
-            f'targets (centroid distance < {self.match_distance:g}):\n' +
-            text,
+            f'IRSTD results on {len(results)} images ({num_empty} without '
+            f'a target) with {num_targets} targets, protocol '
+            f"'{self.protocol}' ("
+            f'{describe_protocol(self.protocol, self.match_distance)}):\n' +
+            text + f'\n{FA_NOTE}; {NIOU_EMPTY_NOTES[self.niou_empty]}.',
             logger='current')
         return metrics

@@ -10,7 +10,7 @@ import pytest
 import torch
 from mmseg.registry import METRICS
 
-from mmdsad.evaluation.functional import image_counts
+from mmdsad.evaluation.functional import image_counts, summary
 from mmdsad.evaluation.metrics import irstd_metric
 from mmdsad.evaluation.metrics.irstd_metric import IRSTDMetric
 
@@ -356,3 +356,115 @@ def test_invalid_hse_fa_ref():
 def test_invalid_match_distance(match_distance):
     with pytest.raises(ValueError, match='match_distance'):
         IRSTDMetric(match_distance=match_distance)
+
+
+# ---------------------------------------------------------------------------
+# Protocols and the empty-image rule.
+# ---------------------------------------------------------------------------
+
+PROTOCOLS = ('basicirstd', 'dnanet', 'opdc', 'shooting')
+
+
+def test_default_protocol_is_basicirstd(irstd_reference):
+    samples = irstd_reference.random_dataset(seed=3)
+    assert evaluate(samples, thresholds=[0.3]) == evaluate(
+        samples, thresholds=[0.3], protocol='basicirstd')
+
+
+@pytest.mark.parametrize('protocol', PROTOCOLS)
+@pytest.mark.parametrize('niou_empty', ['zero', 'skip'])
+def test_protocols_reduce_their_per_image_counts(protocol, niou_empty,
+                                                 irstd_reference):
+    samples = irstd_reference.random_dataset(seed=1)
+    results = evaluate(
+        samples, thresholds=[0.3, 0.7], protocol=protocol,
+        niou_empty=niou_empty)
+    for suffix, threshold in (('', 0.5), ('@0.30', 0.3), ('@0.70', 0.7)):
+        counts = [
+            image_counts.threshold_image_counts(p, g, [threshold], 3.0,
+                                                protocol)[0]
+            for p, g in samples
+        ]
+        expected = summary.summarize_counts(counts, niou_empty,
+                                            protocol == 'opdc')
+        assert results[f'IoU{suffix}'] == pytest.approx(100 *
+                                                        expected['IoU'])
+        assert results[f'nIoU{suffix}'] == pytest.approx(100 *
+                                                         expected['nIoU'])
+        assert results[f'Pd{suffix}'] == pytest.approx(100 * expected['Pd'])
+        assert results[f'Fa_1e-6{suffix}'] == pytest.approx(1e6 *
+                                                            expected['Fa'])
+        if protocol == 'opdc':
+            assert results[f'hIoU{suffix}'] == pytest.approx(
+                100 * expected['hIoU'])
+
+
+def test_protocols_differ_on_random_data(irstd_reference):
+    samples = irstd_reference.random_dataset(seed=0)
+    pd_fa = {
+        protocol: (r['Pd'], r['Fa_1e-6'])
+        for protocol in PROTOCOLS
+        for r in [evaluate(samples, protocol=protocol)]
+    }
+    assert len(set(pd_fa.values())) == 4
+
+
+@pytest.mark.parametrize('protocol', PROTOCOLS)
+def test_protocol_keys(protocol, irstd_reference):
+    samples = irstd_reference.random_dataset(seed=0)
+    names = NAMES + (('hIoU', ) if protocol == 'opdc' else ())
+    results = evaluate(samples, thresholds=[0.3], protocol=protocol)
+    assert set(results) == set(names) | {f'{n}@0.30' for n in names}
+    single = evaluate(samples, threshold=0.3, protocol=protocol)
+    for name in names:
+        assert results[f'{name}@0.30'] == single[name]
+
+
+def test_opdc_results_keep_what_hiou_needs(irstd_reference):
+    samples = irstd_reference.random_dataset(seed=0)
+    metric = IRSTDMetric(protocol='opdc')
+    metric.process({}, [make_sample(p, g) for p, g in samples])
+    for (counts, ) in metric.results:
+        assert len(counts) == 8 and type(counts[7]) is float
+
+
+def test_niou_empty_rule():
+    # A target found exactly and an empty frame with nothing predicted:
+    # 'zero' averages 1 and 0, 'skip' leaves the empty frame out.
+    gt = np.zeros((8, 8), dtype=np.uint8)
+    gt[2, 2] = 1
+    empty = np.zeros((8, 8), dtype=np.uint8)
+    samples = [(gt.astype(np.float32), gt), (empty.astype(np.float32), empty)]
+    assert evaluate(samples)['nIoU'] == 50.0
+    assert evaluate(samples, niou_empty='skip')['nIoU'] == 100.0
+    assert evaluate(samples, niou_empty='skip')['Fa_1e-6'] == 0.0
+
+
+def test_table_names_protocol_rule_and_unit(monkeypatch, irstd_reference):
+    messages = []
+    monkeypatch.setattr(irstd_metric, 'print_log',
+                        lambda msg, **kwargs: messages.append(msg))
+    samples = irstd_reference.random_dataset(seed=0)
+    evaluate(samples, protocol='opdc', thresholds=[0.3])
+    text = messages[-1]
+    assert "protocol 'opdc'" in text and 'PyIRSTDMetrics OPDC' in text
+    assert 'Fa (×1e-6)' in text and 'hIoU (%)' in text
+    assert '(2 without a target)' in text
+    assert "niou_empty='zero'" in text
+    evaluate(samples, protocol='dnanet', niou_empty='skip', match_distance=2)
+    text = messages[-1]
+    assert "protocol 'dnanet'" in text and '256x256' in text
+    assert '< 2 px' in text and "niou_empty='skip'" in text
+    assert 'hIoU' not in text
+
+
+@pytest.mark.parametrize('protocol', ['BasicIRSTD', 'acm', None, 1])
+def test_invalid_protocol(protocol):
+    with pytest.raises(ValueError, match='protocol'):
+        IRSTDMetric(protocol=protocol)
+
+
+@pytest.mark.parametrize('rule', ['one', '', None])
+def test_invalid_niou_empty(rule):
+    with pytest.raises(ValueError, match='niou_empty'):
+        IRSTDMetric(niou_empty=rule)
