@@ -19,6 +19,7 @@ from .protocols import (
     shooting_counts,
 )
 
+
 class ImageCounts(NamedTuple):
     """Counts of one image at one threshold.
 

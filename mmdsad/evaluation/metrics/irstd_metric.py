@@ -84,7 +84,7 @@ def _pixel_data(data_sample: Mapping, key: str) -> Optional[np.ndarray]:
 
 @METRICS.register_module()
 class IRSTDMetric(BaseMetric):
-    """IoU, nIoU, Pd, Fa, hIoU and HSE for single-channel (binary) IRSTD models.
+    """IoU, nIoU, Pd, Fa, hIoU and HSE of one-channel (binary) IRSTD models.
 
     The metric reads the sigmoid probability that mmseg's
     ``BaseSegmentor.postprocess_result`` stores in ``seg_logits`` for a
