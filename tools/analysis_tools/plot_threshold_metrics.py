@@ -1,7 +1,8 @@
 """Draw IoU, Pd and Fa against the probability threshold as a PNG.
 
-Reads the metrics JSON that ``tools/test.py --metrics-out`` writes; the
-test must have run with extra thresholds, whose keys (``IoU@0.05``,
+Reads the metrics JSON that ``tools/test.py --metrics-out`` (or
+``eval_predictions.py --out``) writes; the test must have run with extra
+thresholds, whose keys (``IoU@0.05``,
 ``Pd@0.05``, ``Fa_1e-6@0.05``, ...) give one point each.
 
 Example:
@@ -11,10 +12,11 @@ Example:
 0.45,0.5,0.55,0.6,0.65,0.7,0.75,0.8,0.85,0.9,0.95]'
     python tools/analysis_tools/plot_threshold_metrics.py metrics.json \
         curves.png
+
+Pd against Fa over the same thresholds (an ROC), several models on one
+figure: tools/analysis_tools/plot_roc.py.
 """
 import argparse
-import json
-import re
 from typing import Dict, List
 
 import matplotlib
@@ -22,7 +24,7 @@ import matplotlib
 matplotlib.use('Agg')  # files only; no display on servers
 import matplotlib.pyplot as plt  # noqa: E402
 
-THRESHOLD_KEY = re.compile(r'^(IoU|Pd|Fa_1e-6)@(\d+(?:\.\d+)?)$')
+from mmdsad.evaluation import metric_files  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,26 +49,12 @@ def threshold_curves(metrics: Dict[str, float],
         dict[str, list[float]]: ``threshold``, ``IoU``, ``Pd`` and
         ``Fa_1e-6``, each a list of the same length.
     """
-    points: Dict[float, Dict[str, float]] = {}
-    for key, value in metrics.items():
-        match = THRESHOLD_KEY.match(key)
-        if match:
-            points.setdefault(float(match[2]), {})[match[1]] = value
-    complete = {
-        t: values
-        for t, values in points.items() if len(values) == 3
-    }
-    if len(complete) < 2:
-        raise SystemExit(
-            f'{source}: needs IoU@t, Pd@t and Fa_1e-6@t for at least two '
-            'thresholds t; run tools/test.py with --metrics-out and '
-            "--cfg-options 'test_evaluator.thresholds=[0.1,0.3,0.5,0.7,0.9]'"
-            '.')
-    thresholds = sorted(complete)
-    curves = {'threshold': thresholds}
-    for name in ('IoU', 'Pd', 'Fa_1e-6'):
-        curves[name] = [complete[t][name] for t in thresholds]
-    return curves
+    try:
+        return metric_files.threshold_curves(metrics,
+                                             ('IoU', 'Pd', 'Fa_1e-6'),
+                                             source)
+    except ValueError as error:
+        raise SystemExit(str(error)) from error
 
 
 def plot_curves(curves: Dict[str, List[float]], out: str,
@@ -99,8 +87,10 @@ def plot_curves(curves: Dict[str, List[float]], out: str,
 
 def main() -> None:
     args = parse_args()
-    with open(args.metrics, encoding='utf-8') as f:
-        metrics = json.load(f)
+    try:
+        metrics = metric_files.load_metrics(args.metrics)
+    except ValueError as error:
+        raise SystemExit(str(error)) from error
     plot_curves(threshold_curves(metrics, args.metrics), args.out, args.title)
     print(f'wrote {args.out}')
 

@@ -30,9 +30,10 @@ Pang et al., NeurIPS 2025)
     keeping the pairs closer than ``match_distance``. Fa as in
     'basicirstd'. Also gives hIoU = (mean IoU of the matched pairs) x
     (matched / (matched + unmatched targets + unmatched predictions)).
-    A minimum-total-distance assignment can pair a target with a far
-    component that a nearer target needed, so OPDC may detect fewer
-    targets than greedy matching as well as more. PyIRSTDMetrics pads its
+    The assignment minimises the total distance over all pairs, near or
+    far, so a missed target far away can take a stray component and leave
+    a well-overlapping one to a pairing that fails both tests: OPDC may
+    detect fewer targets than greedy matching as well as more. PyIRSTDMetrics pads its
     pair matrices to at least 1x1, so it counts an image without targets
     as one phantom missed target (in Pd and hIoU) and an image without
     predicted components as one phantom unmatched prediction (in hIoU);

@@ -200,6 +200,30 @@ def test_two_targets_within_3_px():
     assert summarize_counts([opdc], hiou=True)['hIoU'] == 0.5
 
 
+def test_opdc_assigns_over_all_distances():
+    # Target A, 3x3 at rows 10-12, cols 10-12, is covered by P2 (3x4, IoU
+    # 0.75, 0.5 px away); a one-pixel target B at (30, 40) has no
+    # prediction, and a stray pixel P1 sits at (5, 5). OPDC's assignment
+    # minimises the total distance over all pairs: A-P1 + B-P2 (8.5 + 34.2)
+    # beats A-P2 + B-P1 (0.5 + 43.0), and both chosen pairs then fail the
+    # IoU and the distance test, so OPDC (as PyIRSTDMetrics 1.0.2 does)
+    # finds neither target and all 13 predicted pixels are false alarms;
+    # greedy matching and the shooting rule find A (P1, 5 rows from A, is
+    # a false alarm for them).
+    gt = np.zeros(FRAME, dtype=np.uint8)
+    gt[10:13, 10:13] = 1
+    gt[30, 40] = 1
+    pred = np.zeros(FRAME, dtype=np.uint8)
+    pred[10:13, 10:14] = 1
+    pred[5, 5] = 1
+    assert all_protocols(pred, gt) == {
+        'basicirstd': (2, 1, 1),
+        'dnanet': (2, 1, 1),
+        'opdc': (2, 0, 13),
+        'shooting': (2, 1, 1),
+    }
+
+
 def test_targets_touching_the_border():
     # A target in the frame's corner, (0, 0)-(0, 1), detected by the pixel
     # at (0, 2) (centroid 1.5 px away, 1 px from (0, 1)), and a 2-pixel
