@@ -314,7 +314,7 @@ def score(pairing: Pairing, metric: IRSTDMetric,
     """
     left_out, fitted = [], []
     scored = 0
-    for key, pred_path, mask_path in pairing.pairs:
+    for _, pred_path, mask_path in pairing.pairs:
         try:
             prob = read_prediction(pred_path)
         except ValueError as error:

@@ -33,11 +33,11 @@ Pang et al., NeurIPS 2025)
     The assignment minimises the total distance over all pairs, near or
     far, so a missed target far away can take a stray component and leave
     a well-overlapping one to a pairing that fails both tests: OPDC may
-    detect fewer targets than greedy matching as well as more. PyIRSTDMetrics pads its
-    pair matrices to at least 1x1, so it counts an image without targets
-    as one phantom missed target (in Pd and hIoU) and an image without
-    predicted components as one phantom unmatched prediction (in hIoU);
-    here only real components count.
+    detect fewer targets than greedy matching as well as more.
+    PyIRSTDMetrics pads its pair matrices to at least 1x1, so it counts an
+    image without targets as one phantom missed target (in Pd and hIoU)
+    and an image without predicted components as one phantom unmatched
+    prediction (in hIoU); here only real components count.
 
 ``'shooting'`` (DTUM's ``ShootingRules.py``, as PyIRSTDMetrics'
 ``ShootingRuleBasedProbabilityDetectionAndFalseAlarmRate`` counts it)
