@@ -134,6 +134,7 @@ def plot_roc(curves: Dict[str, Dict[str, List[float]]],
                 xytext=(4, -10),
                 fontsize=7,
                 color=line.get_color())
+    ax.margins(x=0.08)
     if log_fa:
         ax.set_xscale('log')
     ax.set_xlabel('Fa (×1e-6, false-alarm pixels per pixel)')

@@ -76,7 +76,7 @@ def plot_curves(curves: Dict[str, List[float]], out: str,
     percent_ax.grid(alpha=0.3)
     fa_ax.plot(thresholds, curves['Fa_1e-6'], 'o-', color='tab:red')
     fa_ax.set_xlabel('threshold on the sigmoid probability')
-    fa_ax.set_ylabel('Fa (1e-6)')
+    fa_ax.set_ylabel('Fa (×1e-6)')
     fa_ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
