@@ -71,8 +71,7 @@ class CrossKDDistill(CheckedTeacherDistill):
       with that feature in place of ``cross_module``'s input; its output
       ``cross_output_index`` (-1: the prediction) is compared with the
       teacher's by ``cross_loss`` (CrossKD's quality-focal KD), which the
-      distiller holds as ``distill_losses.loss_crosskd`` (so that
-      ``DistillLossWarmupHook`` scales it like any distillation loss).
+      distiller holds as ``distill_losses.loss_crosskd``.
 
     The teacher's weights are frozen but the cross-head gradient flows
     through them into the connector and the student. Everything else
@@ -171,10 +170,11 @@ class CrossKDDistill(CheckedTeacherDistill):
             outputs = self.teacher.decode_head(teacher_features)
         return outputs[self.cross_output_index]
 
-    def loss(self,
-             batch_inputs: Tensor,
-             data_samples: Optional[List[BaseDataElement]] = None) -> Dict:
-        """The student's task losses and the CrossKD loss.
+    def task_and_distill_losses(
+            self,
+            batch_inputs: Tensor,
+            data_samples: Optional[List[BaseDataElement]] = None) -> Dict:
+        """The student's task losses and the unscaled CrossKD loss.
 
         Args:
             batch_inputs (Tensor): Normalised images (N, 3, H, W).
