@@ -103,11 +103,12 @@ class CrossKDDistill(CheckedTeacherDistill):
                  cross_output_index: int = -1,
                  distiller: Optional[Dict] = None,
                  **kwargs) -> None:
-        # SingleTeacherDistill trains its teacher unless told otherwise.
-        if kwargs.get('teacher_trainable', True):
+        # The cross head runs the teacher's head on the student's feature:
+        # a trainable teacher would learn from it too.
+        if kwargs.get('teacher_trainable', False):
             raise DistillConfigError(
                 'CrossKDDistill distils from a frozen teacher; set '
-                'model.teacher_trainable=False.')
+                'model.teacher_trainable=False (MMRazor\'s default).')
         distiller = dict(distiller or dict(type='ConfigurableDistiller'))
         distiller['distill_losses'] = dict(
             distiller.get('distill_losses') or {}, loss_crosskd=cross_loss)
