@@ -4,7 +4,7 @@
 # in training and testing (predictions are cropped back and resized to each
 # image's original size).
 data_preprocessor = dict(
-    type='SegDataPreProcessor',
+    type='IRSTDDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=False,
