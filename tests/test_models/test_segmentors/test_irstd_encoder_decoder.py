@@ -103,5 +103,7 @@ def test_padding_to_the_batch_is_recorded_per_image(model):
     assert [s.single_pad_shape for s in out['data_samples']] == [
         (48, 48), (80, 32), (32, 32)
     ]
-    padding = [tuple(map(int, s.img_padding_size)) for s in out['data_samples']]
+    padding = [
+        tuple(map(int, s.img_padding_size)) for s in out['data_samples']
+    ]
     assert padding == [(0, 3, 0, 43), (0, 18, 0, 10), (0, 21, 0, 60)]
