@@ -2,7 +2,8 @@
 # from LoadIRImageFromFile (gray replicated), so no BGR->RGB swap; ImageNet
 # statistics as in the reference code; padded to the networks' stride 16
 # in training and testing (predictions are cropped back and resized to each
-# image's original size).
+# image's original size). A test batch may mix image sizes; the segmentor
+# (IRSTDEncoderDecoder) then predicts each image at its own padded size.
 data_preprocessor = dict(
     type='IRSTDDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
