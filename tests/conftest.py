@@ -1,11 +1,14 @@
 """Shared fixtures. Importing mmdsad registers every component."""
 import os
 import os.path as osp
+from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
+from PIL import Image
 
 import mmdsad  # noqa: F401
 
@@ -62,3 +65,85 @@ def malicious_checkpoint(tmp_path):
         dict(state_dict=dict(w=torch.ones(2)), meta=RunsCode(str(marker))),
         path)
     return str(path), marker
+
+
+def _frame_and_mask(rng, size_hw, target=True):
+    """A noisy uint8 frame and its 0/255 mask with one bright 2x2 target
+    (or none)."""
+    height, width = size_hw
+    frame = rng.randint(0, 120, (height, width), np.uint8)
+    mask = np.zeros((height, width), np.uint8)
+    if target:
+        y, x = rng.randint(2, height - 4), rng.randint(2, width - 4)
+        mask[y:y + 2, x:x + 2] = 255
+        frame[mask > 0] = 250
+    return frame, mask
+
+
+@pytest.fixture
+def make_irstd1k_tree():
+    """Writes a made-up IRSTD-1k release, ``(root, trainval=3, test=2,
+    size=(32, 32)) -> root``: ``IRSTD1k_Img/XDU<n>.png`` (grey),
+    ``IRSTD1k_Label/XDU<n>.png`` (0/255), ``trainval.txt``, ``test.txt``."""
+
+    def make(root, trainval: int = 3, test: int = 2, size=(32, 32)):
+        root = Path(root)
+        (root / 'IRSTD1k_Img').mkdir(parents=True)
+        (root / 'IRSTD1k_Label').mkdir()
+        rng = np.random.RandomState(0)
+        ids = [f'XDU{n}' for n in range(trainval + test)]
+        for img_id in ids:
+            frame, mask = _frame_and_mask(rng, size)
+            Image.fromarray(frame).save(root / 'IRSTD1k_Img' / f'{img_id}.png')
+            Image.fromarray(mask).save(root / 'IRSTD1k_Label' /
+                                       f'{img_id}.png')
+        (root / 'trainval.txt').write_text('\n'.join(ids[:trainval]) + '\n')
+        (root / 'test.txt').write_text('\n'.join(ids[trainval:]) + '\n')
+        return root
+
+    return make
+
+
+@pytest.fixture
+def make_sirst_v2_release():
+    """Writes a made-up SIRST-v2 release, ``(root, size=(32, 32)) ->
+    root``: target frames Misc_1, Misc_2 (RGB, 1-bit mask), Misc_10 and
+    S20210303_S3_1 in ``images/targets``, background frames iraytek-1,
+    iraytek-2 (all-zero masks) and iraytek-3 (no mask file) in
+    ``images/backgrounds``, masks as ``annotations/masks/<id>_pixels0.png``
+    and ``splits/trainval_full.txt`` (Misc_1, Misc_2, iraytek-1,
+    iraytek-3), ``splits/test_full.txt`` (Misc_10, S20210303_S3_1,
+    iraytek-2)."""
+
+    def make(root, size=(32, 32)):
+        root = Path(root)
+        for sub in ('images/targets', 'images/backgrounds',
+                    'annotations/masks', 'splits', 'mixed'):
+            (root / sub).mkdir(parents=True)
+        rng = np.random.RandomState(0)
+        frames = {
+            'Misc_1': 'targets', 'Misc_2': 'targets', 'Misc_10': 'targets',
+            'S20210303_S3_1': 'targets', 'iraytek-1': 'backgrounds',
+            'iraytek-2': 'backgrounds', 'iraytek-3': 'backgrounds'
+        }
+        for img_id, kind in frames.items():
+            frame, mask = _frame_and_mask(rng, size, kind == 'targets')
+            image = Image.fromarray(frame)
+            if img_id == 'Misc_2':
+                image = image.convert('RGB')
+            image.save(root / 'images' / kind / f'{img_id}.png')
+            image.save(root / 'mixed' / f'{img_id}.png')
+            if img_id == 'iraytek-3':
+                continue
+            mask_img = Image.fromarray(mask)
+            if img_id == 'Misc_2':
+                mask_img = mask_img.convert('1')
+            mask_img.save(root / 'annotations' / 'masks' /
+                          f'{img_id}_pixels0.png')
+        (root / 'splits' / 'trainval_full.txt').write_text(
+            'Misc_1\nMisc_2\niraytek-1\niraytek-3\n')
+        (root / 'splits' / 'test_full.txt').write_text(
+            'Misc_10\nS20210303_S3_1\niraytek-2\n')
+        return root
+
+    return make

@@ -5,7 +5,7 @@ _base_ = '../dnanet/dnanet_num4_nudt.py'
 unet_width = 8
 model = dict(
     _delete_=True,
-    type='EncoderDecoder',
+    type='IRSTDEncoderDecoder',
     data_preprocessor=_base_.model.data_preprocessor,
     backbone=dict(
         type='UNet', in_channels=3, base_channels=unet_width, num_stages=5),

@@ -56,6 +56,8 @@ def set_data_root(cfg: Config, data_root: str) -> None:
 
     Raises:
         FileNotFoundError: ``data_root`` is not a directory.
+        ValueError: A dataloader reads several datasets (a
+            ``ConcatDataset``), whose roots one path cannot replace.
     """
     if not osp.isdir(data_root):
         raise FileNotFoundError(
@@ -63,8 +65,16 @@ def set_data_root(cfg: Config, data_root: str) -> None:
             'images/, masks/ and the split files (e.g. 50_50/train.txt).')
     for name in DATALOADERS:
         loader = cfg.get(name)
-        if loader is not None:
-            loader.dataset.data_root = data_root
+        if loader is None:
+            continue
+        if 'datasets' in loader.dataset:
+            raise ValueError(
+                f'--data-root cannot apply to {name}: it reads '
+                f'{len(loader.dataset.datasets)} datasets '
+                f'({loader.dataset.get("type")}). Set each one\'s root '
+                f'instead, e.g. --cfg-options {name}.dataset.datasets.0.'
+                'data_root=PATH.')
+        loader.dataset.data_root = data_root
 
 
 def resolve_work_dir(cfg: Config, config_path: str,

@@ -13,6 +13,7 @@ import os.path as osp
 import re
 import statistics
 import subprocess
+import threading
 from collections import deque
 from typing import Dict, List, Optional
 
@@ -49,7 +50,8 @@ def run_logged(command: List[str],
                description: str,
                cwd: Optional[str] = None,
                env: Optional[Dict[str, str]] = None,
-               progress: Optional[Progress] = None) -> None:
+               progress: Optional[Progress] = None,
+               stop: Optional[threading.Event] = None) -> None:
     """Run ``command`` with its output in ``log_file`` and a progress bar.
 
     Args:
@@ -60,10 +62,14 @@ def run_logged(command: List[str],
         env (dict, optional): Extra environment variables.
         progress (Progress, optional): A live bar group to add this run's
             bar to (for parallel runs); a new one is shown when None.
+        stop (threading.Event, optional): Set by another thread to end the
+            run early (it is terminated at its next output line), e.g.
+            because a parallel run failed.
 
     Raises:
-        ToolRunError: The command exited with a non-zero status; the
-            message names the log file and quotes its last lines.
+        ToolRunError: The command exited with a non-zero status, or was
+            stopped; the message names the log file and quotes its last
+            lines.
     """
     os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
     # Unbuffered, so the bar follows the run as it goes.
@@ -89,6 +95,8 @@ def run_logged(command: List[str],
             for line in process.stdout:
                 log.write(line)
                 tail.append(line)
+                if stop is not None and stop.is_set():
+                    process.terminate()
                 match = ITER_LINE.search(line)
                 if match:
                     stage, done, total = match.groups()
@@ -105,6 +113,9 @@ def run_logged(command: List[str],
     finally:
         if own_progress:
             progress.stop()
+    if stop is not None and stop.is_set():
+        raise ToolRunError(f'{" ".join(command)} was stopped; full log: '
+                           f'{log_file}')
     if status != 0:
         raise ToolRunError(
             f'{" ".join(command)} exited with status {status}; full log: '

@@ -105,7 +105,7 @@ def test_fdep_config_and_checkpoint_load_the_plain_network(
     save_weights_only(checkpoint['state_dict'], {}, path)
     loaded = load_network(
         osp.join(repo_root, 'configs/fdep/fdep_dnanet_num4_nudt.py'), path)
-    assert type(loaded).__name__ == 'EncoderDecoder'
+    assert type(loaded).__name__ == 'IRSTDEncoderDecoder'
     assert same_weights(loaded, saved)
 
 

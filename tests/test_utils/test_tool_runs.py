@@ -1,5 +1,6 @@
 import json
 import sys
+import threading
 
 import pytest
 
@@ -35,6 +36,16 @@ def test_run_logged_failure_names_the_log_and_quotes_its_tail(tmp_path):
                    'fake')
     assert str(log) in str(error.value)
     assert 'status 3' in str(error.value) and 'done' in str(error.value)
+
+
+def test_run_logged_stops_when_another_run_failed(tmp_path):
+    # Prints forever; the event is already set, so its first line ends it.
+    endless = 'import itertools\nfor i in itertools.count(): print(i)\n'
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(ToolRunError, match='was stopped'):
+        run_logged([sys.executable, '-c', endless], str(tmp_path / 'x.log'),
+                   'endless', stop=stop)
 
 
 def test_last_checkpoint_is_the_newest(tmp_path):

@@ -6,7 +6,7 @@ every NCHW tensor they see. This tool builds each config's model (a
 distillation config with a random teacher), runs ``train_step`` on one
 synthetic batch, alternating NCHW and channels-last rounds so that a
 change of machine load hits both alike, and prints seconds per step and
-their ratio. No test asserts on these figures; record them in
+their ratio, for each thread count of ``--threads``. No test asserts on these figures; record them in
 docs/results.md with the machine they came from.
 
 Example (the demo's three trainings, its batch):
@@ -14,9 +14,10 @@ Example (the demo's three trainings, its batch):
         configs/demo/dnanet_num16_synthetic.py \
         configs/demo/dnanet_num4_synthetic.py \
         configs/demo/dsad_dnanet_num16_num4_synthetic.py \
-        --batch-size 4 --size 96
+        --batch-size 4 --size 96 --threads 1 2
 """
 import argparse
+import os
 import os.path as osp
 import platform
 import statistics
@@ -50,6 +51,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--rounds', type=int, default=3, help='alternating rounds')
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument(
+        '--threads',
+        type=int,
+        nargs='+',
+        help='torch thread counts to time, one row each (default: the '
+        'current count, from OMP_NUM_THREADS)')
     args = parser.parse_args(argv)
     for path in args.configs:
         if not osp.isfile(path):
@@ -72,12 +79,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
     torch.set_flush_denormal(True)
     data = synthetic_batch(args.batch_size, args.size)
+    thread_counts = args.threads or [torch.get_num_threads()]
     print(f'{platform.processor() or platform.machine()}, '
-          f'{torch.get_num_threads()} threads, batch {args.batch_size} of '
+          f'{os.cpu_count()} CPUs, batch {args.batch_size} of '
           f'{args.size}x{args.size}, {args.rounds} alternating rounds of '
-          f'{args.iters} steps')
-    print('| config | NCHW s/step | channels-last s/step | ratio |')
-    print('|---|---|---|---|')
+          f'{args.iters} steps (medians)')
+    print('| config | threads | NCHW s/step | channels-last s/step | ratio |')
+    print('|---|---|---|---|---|')
     with tempfile.TemporaryDirectory() as folder:
         for path in args.configs:
             cfg = Config.fromfile(path)
@@ -85,16 +93,22 @@ def main(argv: Optional[List[str]] = None) -> None:
             channels_last.to(memory_format=torch.channels_last)
             channels_last.register_forward_pre_hook(
                 inputs_channels_last, with_kwargs=True)
-            times = {id(nchw): [], id(channels_last): []}
+            times = {(n, id(m)): []
+                     for n in thread_counts for m in (nchw, channels_last)}
+            # Alternate layouts and thread counts, so a change of the
+            # machine's speed falls on every condition alike.
             for _ in range(args.rounds):
-                for model in (nchw, channels_last):
-                    times[id(model)].append(
-                        train_step_seconds(model, data, args.iters,
-                                           args.warmup))
-            plain = statistics.median(times[id(nchw)])
-            fast = statistics.median(times[id(channels_last)])
-            print(f'| {osp.basename(path)} | {plain:.3f} | {fast:.3f} | '
-                  f'{fast / plain:.2f} |')
+                for threads in thread_counts:
+                    torch.set_num_threads(threads)
+                    for model in (nchw, channels_last):
+                        times[threads, id(model)].append(
+                            train_step_seconds(model, data, args.iters,
+                                               args.warmup))
+            for threads in thread_counts:
+                plain = statistics.median(times[threads, id(nchw)])
+                fast = statistics.median(times[threads, id(channels_last)])
+                print(f'| {osp.basename(path)} | {threads} | {plain:.3f} | '
+                      f'{fast:.3f} | {fast / plain:.2f} |')
 
 
 if __name__ == '__main__':

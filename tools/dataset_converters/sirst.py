@@ -22,15 +22,19 @@ release's. ``--overwrite`` writes into a non-empty folder anyway
 (same-named files are replaced, others kept).
 """
 import argparse
-import re
 import shutil
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import numpy as np
 from mmengine.utils import track_parallel_progress, track_progress
-from PIL import Image
 
+from mmdsad.datasets.conversion import (
+    check_out_dir,
+    listing,
+    natural_key,
+    read_split_ids,
+    save_binary_mask,
+)
 from mmdsad.datasets.transforms.loading import (
     binarize_mask,
     fit_mask_to_image,
@@ -42,28 +46,6 @@ SRC_MASK_SUFFIX = '_pixels0.png'
 # The split DNANet, AMFU-Net, DMFNet and DSAD train and test on.
 REQUIRED_SPLIT_DIR = '50_50'
 DATA_DIRS = ('images', 'masks')
-MAX_LISTED = 5
-
-
-def natural_key(name: str) -> Tuple:
-    """Sort key ordering Misc_2 before Misc_10.
-
-    Args:
-        name (str): File name or id.
-
-    Returns:
-        tuple: Key with digit runs compared as integers.
-    """
-    return tuple((0, int(part)) if part.isdigit() else (1, part)
-                 for part in re.split(r'(\d+)', name) if part)
-
-
-def _listing(items: Sequence[str]) -> str:
-    """Show up to ``MAX_LISTED`` items and how many more there are."""
-    shown = ', '.join(items[:MAX_LISTED])
-    if len(items) > MAX_LISTED:
-        shown += f', ... and {len(items) - MAX_LISTED} more'
-    return shown
 
 
 def collect_pairs(src: Path) -> List[Tuple[str, str]]:
@@ -104,7 +86,7 @@ def collect_pairs(src: Path) -> List[Tuple[str, str]]:
     if missing:
         raise FileNotFoundError(
             f'{len(missing)} image(s) have no {SRC_MASK_SUFFIX} mask: '
-            f'{_listing(missing)}. Restore the masks or remove the images.')
+            f'{listing(missing)}. Restore the masks or remove the images.')
     return pairs
 
 
@@ -125,15 +107,8 @@ def convert_pair(task: Tuple[str, str, str]) -> Optional[str]:
     mask = binarize_mask(load_pil_image(mask_path, kind='mask'))
     mask, msg = fit_mask_to_image(mask, (height, width), mask_path)
     shutil.copyfile(img_path, Path(out_dir, 'images', stem + IMG_SUFFIX))
-    Image.fromarray(mask.astype(np.uint8) * 255).save(
-        Path(out_dir, 'masks', stem + IMG_SUFFIX))
+    save_binary_mask(mask, Path(out_dir, 'masks', stem + IMG_SUFFIX))
     return msg
-
-
-def _read_ids(split_file: Path) -> List[str]:
-    """Non-blank, stripped lines of a split file."""
-    text = split_file.read_text(encoding='utf-8-sig')
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def copy_splits(src: Path, out_dir: Path,
@@ -161,10 +136,10 @@ def copy_splits(src: Path, out_dir: Path,
         for split_file in split_files:
             shutil.copyfile(split_file,
                             out_dir / split_dir.name / split_file.name)
-            unknown = [i for i in _read_ids(split_file) if i not in known]
+            unknown = [i for i in read_split_ids(split_file) if i not in known]
             if unknown:
                 warns.append(f'{split_file} lists {len(unknown)} id(s) '
-                             f'without image: {_listing(unknown)}')
+                             f'without image: {listing(unknown)}')
         copied.append(split_dir.name)
     if REQUIRED_SPLIT_DIR not in copied:
         warns.append(
@@ -173,32 +148,6 @@ def copy_splits(src: Path, out_dir: Path,
             'split); copy them from the DNANet release into '
             f'{out_dir / REQUIRED_SPLIT_DIR}.')
     return copied, warns
-
-
-def check_out_dir(out_path: Path, overwrite: bool) -> None:
-    """Refuse an output folder that already holds something.
-
-    Args:
-        out_path (Path): Output root.
-        overwrite (bool): Allow a non-empty folder.
-
-    Raises:
-        NotADirectoryError: ``out_path`` is a file.
-        FileExistsError: ``out_path`` is a non-empty folder and
-            ``overwrite`` is False.
-    """
-    if not out_path.exists():
-        return
-    if not out_path.is_dir():
-        raise NotADirectoryError(
-            f'--out-dir {out_path} is a file; pass a folder.')
-    entries = sorted(p.name for p in out_path.iterdir())
-    if entries and not overwrite:
-        raise FileExistsError(
-            f'--out-dir {out_path} is not empty (holds {_listing(entries)}); '
-            'converting into it would replace its split files and mix '
-            'images into it. Choose a new or empty folder, or pass '
-            '--overwrite to write into it anyway.')
 
 
 def convert(src: str,

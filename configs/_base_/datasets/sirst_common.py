@@ -34,7 +34,9 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file='50_50/train.txt',
         pipeline=train_pipeline))
-# Batch 1: NUAA-SIRST images differ in size and are tested unresized.
+# Batch 1, although any batch size gives the same metrics: images are
+# tested unresized, and a batch of mixed sizes predicts each image as if
+# alone (IRSTDDataPreProcessor + IRSTDEncoderDecoder).
 val_dataloader = dict(
     batch_size=1,
     num_workers=2,

@@ -10,7 +10,7 @@
 _base_ = './irstd_preprocessor.py'
 num16 = (16, 32, 64, 128, 256)
 model = dict(
-    type='EncoderDecoder',
+    type='IRSTDEncoderDecoder',
     data_preprocessor=_base_.data_preprocessor,
     backbone=dict(
         type='DMFNet',

@@ -1,22 +1,21 @@
 """Bring an MMRazor distiller's losses in gradually."""
-from typing import Dict, Tuple
-
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
-from torch import Tensor, nn
 
 
 @HOOKS.register_module()
 class DistillLossWarmupHook(Hook):
     """Scale every distillation loss by a ramp over iterations.
 
-    Before iteration ``start_iter`` the distillation losses are off (their
-    outputs are multiplied by 0); from there the factor rises linearly and
-    reaches 1, the configured weights (e.g. DSAD's β = 2), after
-    ``warmup_iters`` more iterations. The factor multiplies what each loss
-    module of the distiller returns, so it works for any loss whatever its
-    weight is called (MGD's ``alpha_mgd``). The task loss is untouched.
+    Before iteration ``start_iter`` the distillation losses are off; from
+    there the factor rises linearly and reaches 1, the configured weights
+    (e.g. DSAD's β = 2), after ``warmup_iters`` more iterations. The hook
+    sets the algorithm's ``distill_loss_scale``
+    (:class:`~mmdsad.models.algorithms.CheckedTeacherDistill`), which
+    multiplies every ``distill.*`` loss, whatever its weight is called
+    (MGD's ``alpha_mgd``), and skips a frozen teacher's forward while it is
+    0. The task loss is untouched.
     This is in neither the DSAD paper, which is silent on when distillation
     starts, nor the comparison methods' papers; docs/dsad-collapse.md and
     docs/results.md record why and when it matters: with Adagrad,
@@ -40,7 +39,6 @@ class DistillLossWarmupHook(Hook):
                                  f'integer >= 0, got {value!r}')
         self.warmup_iters = warmup_iters
         self.start_iter = start_iter
-        self.current_factor = 1.0
 
     def factor(self, iteration: int) -> float:
         """The ramp's value at ``iteration`` (0-based), in [0, 1]."""
@@ -51,31 +49,25 @@ class DistillLossWarmupHook(Hook):
         return min(1.0, (iteration - self.start_iter + 1) / self.warmup_iters)
 
     @staticmethod
-    def _losses(runner) -> Dict:
+    def _algorithm(runner):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        distiller = getattr(model, 'distiller', None)
-        if distiller is None or not hasattr(distiller, 'distill_losses'):
+        if not hasattr(model, 'distill_loss_scale'):
             raise TypeError(
-                'DistillLossWarmupHook needs an MMRazor distillation model '
-                f'with a distiller, got {type(model).__name__}; remove the '
+                'DistillLossWarmupHook needs a distillation algorithm with a '
+                'distill_loss_scale (mmdsad\'s CheckedTeacherDistill and '
+                f'its subclasses), got {type(model).__name__}; remove the '
                 'hook from custom_hooks or train a distillation config')
-        return distiller.distill_losses
-
-    def _scale(self, module: nn.Module, inputs: Tuple,
-               output: Tensor) -> Tensor:
-        return output * self.current_factor
+        return model
 
     def before_train(self, runner) -> None:
-        """Make every distillation loss return its output times the
-        current factor."""
-        self.current_factor = self.factor(runner.iter)
-        for loss in self._losses(runner).values():
-            loss.register_forward_hook(self._scale)
+        """Check the model and set the scale of the first iteration (a
+        resumed run continues the ramp)."""
+        self._algorithm(runner).distill_loss_scale = self.factor(runner.iter)
 
     def before_train_iter(self,
                           runner,
                           batch_idx: int,
                           data_batch=None) -> None:
-        """Set the factor of this iteration."""
-        self.current_factor = self.factor(runner.iter)
+        """Set the scale of this iteration."""
+        self._algorithm(runner).distill_loss_scale = self.factor(runner.iter)

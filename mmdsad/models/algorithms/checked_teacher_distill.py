@@ -1,10 +1,13 @@
 """MMRazor's single-teacher distillation, refusing a run that cannot work."""
-from typing import Dict, Optional, Union
+from typing import Dict, List, Optional, Union
 
 from mmengine.logging import print_log
 from mmengine.model import BaseModel
+from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import SingleTeacherDistill
+from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
+from torch import Tensor
 
 from ...utils.distill_checks import check_recorders, load_teacher_state
 
@@ -26,6 +29,16 @@ class CheckedTeacherDistill(SingleTeacherDistill):
     built once, and the checkpoint is read once and loaded strictly. Being
     the model of the config, the checks run for ``Runner.from_cfg``,
     ``mim train`` and ``tools/train.py`` alike, before the first iteration.
+
+    Every ``distill.*`` loss is multiplied by ``distill_loss_scale`` (1 by
+    default; ``DistillLossWarmupHook`` ramps it, as MMRazor's
+    ``StopDistillHook`` flips ``distillation_stopped``). While the scale is
+    0, a frozen teacher does not run at all: the student's task losses are
+    computed alone and each distillation loss is logged as 0. The student
+    and its gradients are the same as with the losses computed and
+    multiplied by 0; what differs is that connectors do not run (their BN
+    running statistics, never used in training, are not updated) and a
+    loss that draws random numbers (MGD's masks) does not draw them.
 
     Args:
         architecture (dict | BaseModel): The student, or its config.
@@ -66,6 +79,53 @@ class CheckedTeacherDistill(SingleTeacherDistill):
         # loaded teacher must not be re-initialised by it.
         self.teacher._is_init = True
         self.teacher_ckpt = teacher_ckpt
+        self.distill_loss_scale = 1.0
+
+    @property
+    def teacher_can_rest(self) -> bool:
+        """Whether a scale of 0 lets this step skip the teacher: it is
+        frozen, the student's task losses are computed, and no delivery
+        feeds the teacher's data into the student's forward."""
+        return (not self.teacher_trainable and self.calculate_student_loss
+                and not self.distiller.deliveries.deliveries)
+
+    def loss(self,
+             batch_inputs: Tensor,
+             data_samples: Optional[List[BaseDataElement]] = None
+             ) -> Dict[str, Tensor]:
+        """The student's task losses and the scaled distillation losses.
+
+        Args:
+            batch_inputs (Tensor): Normalised images (N, 3, H, W).
+            data_samples (list[SegDataSample]): Samples with ground truth.
+
+        Returns:
+            dict[str, Tensor]: ``student.*`` losses and ``distill.*``
+            losses times ``distill_loss_scale``.
+        """
+        if self.distill_loss_scale == 0 and self.teacher_can_rest:
+            losses = add_prefix(
+                self.student(batch_inputs, data_samples, mode='loss'),
+                'student')
+            losses.update({
+                f'distill.{name}': batch_inputs.new_zeros(())
+                for name in self.distiller.distill_losses
+            })
+            return losses
+        losses = self.task_and_distill_losses(batch_inputs, data_samples)
+        if self.distill_loss_scale != 1:
+            for name in losses:
+                if name.startswith('distill.'):
+                    losses[name] = losses[name] * self.distill_loss_scale
+        return losses
+
+    def task_and_distill_losses(
+            self,
+            batch_inputs: Tensor,
+            data_samples: Optional[List[BaseDataElement]] = None
+    ) -> Dict[str, Tensor]:
+        """The unscaled losses of one step: MMRazor's ``loss``."""
+        return super().loss(batch_inputs, data_samples)
 
     def train(self, mode: bool = True) -> 'CheckedTeacherDistill':
         """Set the training mode; a frozen teacher always stays in eval.

@@ -71,8 +71,7 @@ class CrossKDDistill(CheckedTeacherDistill):
       with that feature in place of ``cross_module``'s input; its output
       ``cross_output_index`` (-1: the prediction) is compared with the
       teacher's by ``cross_loss`` (CrossKD's quality-focal KD), which the
-      distiller holds as ``distill_losses.loss_crosskd`` (so that
-      ``DistillLossWarmupHook`` scales it like any distillation loss).
+      distiller holds as ``distill_losses.loss_crosskd``.
 
     The teacher's weights are frozen but the cross-head gradient flows
     through them into the connector and the student. Everything else
@@ -104,11 +103,12 @@ class CrossKDDistill(CheckedTeacherDistill):
                  cross_output_index: int = -1,
                  distiller: Optional[Dict] = None,
                  **kwargs) -> None:
-        # SingleTeacherDistill trains its teacher unless told otherwise.
-        if kwargs.get('teacher_trainable', True):
+        # The cross head runs the teacher's head on the student's feature:
+        # a trainable teacher would learn from it too.
+        if kwargs.get('teacher_trainable', False):
             raise DistillConfigError(
                 'CrossKDDistill distils from a frozen teacher; set '
-                'model.teacher_trainable=False.')
+                'model.teacher_trainable=False (MMRazor\'s default).')
         distiller = dict(distiller or dict(type='ConfigurableDistiller'))
         distiller['distill_losses'] = dict(
             distiller.get('distill_losses') or {}, loss_crosskd=cross_loss)
@@ -171,10 +171,11 @@ class CrossKDDistill(CheckedTeacherDistill):
             outputs = self.teacher.decode_head(teacher_features)
         return outputs[self.cross_output_index]
 
-    def loss(self,
-             batch_inputs: Tensor,
-             data_samples: Optional[List[BaseDataElement]] = None) -> Dict:
-        """The student's task losses and the CrossKD loss.
+    def task_and_distill_losses(
+            self,
+            batch_inputs: Tensor,
+            data_samples: Optional[List[BaseDataElement]] = None) -> Dict:
+        """The student's task losses and the unscaled CrossKD loss.
 
         Args:
             batch_inputs (Tensor): Normalised images (N, 3, H, W).

@@ -12,6 +12,7 @@ from mmrazor.registry import MODELS
 from mmdsad.models.algorithms import CheckedTeacherDistill
 from mmdsad.models.backbones import DNANet
 from mmdsad.utils import UnsafeCheckpointError, distill_checks
+from mmdsad.utils.benchmark import synthetic_batch
 from mmdsad.utils.distill_checks import DistillConfigError
 from mmdsad.utils.weights_only import save_weights_only
 
@@ -134,3 +135,63 @@ def test_frozen_teacher_runs_in_eval_mode(repo_root, tmp_path):
         first = model.teacher(images, mode='tensor')
         second = model.teacher(images, mode='tensor')
     torch.testing.assert_close(first, second, rtol=0, atol=0)
+
+
+@pytest.fixture
+def dsad(cfg, tmp_path):
+    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+    model = MODELS.build(cfg.model)
+    model.train()
+    teacher_calls = []
+    model.teacher.register_forward_pre_hook(
+        lambda *_: teacher_calls.append(1))
+    data = model.data_preprocessor(synthetic_batch(2, 32), training=True)
+    return model, teacher_calls, data['inputs'], data['data_samples']
+
+
+def student_gradients(model, losses):
+    model.zero_grad()
+    sum(value for name, value in losses.items() if 'loss' in name).backward()
+    return {
+        name: param.grad.clone()
+        for name, param in model.architecture.named_parameters()
+        if param.grad is not None
+    }
+
+
+def test_zero_scale_skips_the_teacher_and_keeps_the_student_step(dsad):
+    model, teacher_calls, inputs, samples = dsad
+    torch.manual_seed(0)
+    computed = model.task_and_distill_losses(inputs, samples)
+    assert len(teacher_calls) == 1
+    reference = student_gradients(
+        model, {
+            name: value * 0 if name.startswith('distill.') else value
+            for name, value in computed.items()
+        })
+
+    model.distill_loss_scale = 0.0
+    losses = model.loss(inputs, samples)
+    assert len(teacher_calls) == 1
+    assert set(losses) == set(computed)
+    assert all(losses[name] == 0 for name in losses
+               if name.startswith('distill.'))
+    torch.testing.assert_close(losses['student.decode.loss_softiou'],
+                               computed['student.decode.loss_softiou'])
+    gradients = student_gradients(model, losses)
+    assert gradients.keys() == reference.keys()
+    for name, grad in gradients.items():
+        torch.testing.assert_close(grad, reference[name], rtol=0, atol=0)
+
+
+def test_scale_multiplies_every_distillation_loss(dsad):
+    model, teacher_calls, inputs, samples = dsad
+    full = model.loss(inputs, samples)
+    model.distill_loss_scale = 0.25
+    quarter = model.loss(inputs, samples)
+    assert len(teacher_calls) == 2
+    distill = [name for name in full if name.startswith('distill.')]
+    assert distill and all(full[name] > 0 for name in distill)
+    for name in full:
+        factor = 0.25 if name in distill else 1.0
+        torch.testing.assert_close(quarter[name], full[name] * factor)

@@ -155,6 +155,13 @@ def test_trainable_teacher_is_refused(repo_root, tmp_path):
         MODELS.build(model)
 
 
+def test_unset_teacher_trainable_is_mmrazors_frozen_default(
+        repo_root, tmp_path):
+    model = with_random_teacher(load_config(repo_root), tmp_path)
+    model.pop('teacher_trainable')
+    assert not MODELS.build(model).teacher_trainable
+
+
 def test_runner_builds_it_and_refuses_a_missing_checkpoint(
         repo_root, tmp_path):
     cfg = load_config(repo_root)

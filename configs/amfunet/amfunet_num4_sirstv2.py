@@ -1,0 +1,5 @@
+_base_ = [
+    '../_base_/models/amfunet_num4.py', '../_base_/datasets/sirst_v2.py',
+    '../_base_/schedules/adagrad_1500e.py',
+    '../_base_/default_runtime.py'
+]

@@ -1,0 +1,3 @@
+from .irstd_data_preprocessor import IRSTDDataPreProcessor
+
+__all__ = ['IRSTDDataPreProcessor']
