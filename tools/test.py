@@ -4,6 +4,9 @@ Example:
     python tools/test.py configs/dnanet/dnanet_num4_sirst.py \
         work_dirs/dnanet_num4_sirst/best_IoU_epoch_1500.pth \
         --data-root data/NUAA-SIRST --show-dir overlays
+    # Pd / Fa counted as DNANet's code counts them (README, "Metrics")
+    python tools/test.py CONFIG CHECKPOINT \
+        --cfg-options test_evaluator.protocol=dnanet
 
 Checkpoints are loaded weights-only (a training checkpoint's optimizer and
 message-hub state included, mmdsad.utils.checkpoint); a file that asks for

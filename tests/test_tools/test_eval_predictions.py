@@ -256,3 +256,7 @@ def test_nothing_to_score_and_bad_arguments(tmp_path, tool):
         tool.main([str(tmp_path / 'nope'), gt])
     with pytest.raises(SystemExit, match='threshold'):
         tool.main([pred, gt, '--threshold', '1.5'])
+    # tools/infer.py's output folder instead of its masks/.
+    (tmp_path / 'pred' / 'masks').mkdir()
+    with pytest.raises(SystemExit, match='did you mean .*pred/masks'):
+        tool.main([pred, gt])

@@ -265,6 +265,11 @@ def pair_files(pred_dir: str,
                                 'prediction', pairing.problems)
     masks = _files_by_key(gt_dir, MASK_EXTENSIONS, False, 'mask',
                           pairing.problems)
+    for folder, found, what in ((pred_dir, predictions, 'prediction'),
+                                (gt_dir, masks, 'mask')):
+        if not found and osp.isdir(osp.join(folder, 'masks')):
+            raise SystemExit(f'{folder} holds no {what} files; did you mean '
+                             f"{osp.join(folder, 'masks')}?")
     if ids is None:
         wanted = sorted(masks)
     else:
