@@ -40,12 +40,37 @@ def is_onnx_file(path: str) -> bool:
         ONNX_MAGIC)
 
 
+def padded_batch(pixels: np.ndarray, mean: np.ndarray,
+                 stride: int) -> np.ndarray:
+    """One frame as the exported graph takes it.
+
+    Padding with the mean is padding with 0 after the graph's own
+    normalisation, as mmseg's preprocessor pads.
+
+    Args:
+        pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
+        mean (np.ndarray): Float32 (3,) preprocessor mean.
+        stride (int): The network's stride.
+
+    Returns:
+        np.ndarray: C-contiguous float32 (1, 3, H', W'), H' and W' the
+        multiples of ``stride`` at or above H and W.
+    """
+    height, width = pixels.shape[:2]
+    padded = np.empty(
+        (height + (-height % stride), width + (-width % stride), 3),
+        np.float32)
+    padded[...] = mean
+    padded[:height, :width] = pixels
+    return np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
+
+
 class OnnxFileBackend(InferenceBackend):
     """Whole-frame inference of an exported ``DeployedNetwork`` graph.
 
     The graph normalises its input itself, so a frame is padded with the
-    mean (0 after normalisation, as mmseg's preprocessor pads) to the
-    stride, run as a (1, 3, H, W) batch and cropped back.
+    mean to the stride (:func:`padded_batch`), run as a (1, 3, H, W) batch
+    and cropped back.
 
     Args:
         model_file (str): The ONNX file.
@@ -130,10 +155,5 @@ class OnnxFileBackend(InferenceBackend):
             np.ndarray: Float32 (H, W).
         """
         height, width = pixels.shape[:2]
-        padded = np.empty((height + (-height % self.size_divisor),
-                           width + (-width % self.size_divisor), 3),
-                          np.float32)
-        padded[...] = self.mean
-        padded[:height, :width] = pixels
-        images = np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
+        images = padded_batch(pixels, self.mean, self.size_divisor)
         return self.run(images)[0, 0, :height, :width]
