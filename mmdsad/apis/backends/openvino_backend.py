@@ -31,6 +31,6 @@ class OpenVINOBackend(OnnxFileBackend):
 
     def run(self, images: np.ndarray) -> np.ndarray:
         """The graph on a (B, 3, H, W) batch: (B, 1, H, W) probabilities."""
-        # infer() returns views into the request's buffers: copy them out
-        # before the next frame overwrites them.
-        return self.request.infer([images])[0].copy()
+        # share_outputs=False (the default): the result is a copy, not a
+        # view of the request's buffer the next frame overwrites.
+        return self.request.infer([images], share_outputs=False)[0]
