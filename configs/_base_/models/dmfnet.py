@@ -5,8 +5,9 @@
 # One image in: in training the backbone's train_blur module blurs the
 # first encoder's input (per-sample sigma ~ U(0, 1), the reference's PIL
 # radius) and the second sees the clean image; in eval mode the module is
-# the identity, so both see the same image. train_blur=None removes it. Parameter count includes TCFM's
-# post_2, built but unused by the reference and counted by the paper.
+# the identity, so both see the same image. train_blur=None removes it.
+# Parameter count includes TCFM's post_2, built but unused by the
+# reference and counted by the paper.
 _base_ = './irstd_preprocessor.py'
 num16 = (16, 32, 64, 128, 256)
 model = dict(
