@@ -24,7 +24,7 @@ PAPER_COMPLEXITY = {
     'num16': dict(params=11.11e6, flops=40.21e9),
     'num4': dict(params=0.70e6, flops=2.62e9),
 }
-# networks.md's probe of the reference code, printed to 100 parameters.
+# docs/networks.md's probe of the reference code, printed to 100 parameters.
 REFERENCE_PARAMS = {'num16': 11.1141e6, 'num4': 0.7017e6}
 PRINTED_PRECISION = 50
 PAPER_INPUT = (3, 256, 256)

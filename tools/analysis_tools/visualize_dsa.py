@@ -2,8 +2,8 @@
 
 Writes one PNG with three panels of the image's size, side by side: the
 input image | the chosen layer's output (channel mean, min-max normalised)
-| the DSA weights of that output (paper-spec.md §1.3; fixed base kernel, as
-in distillation), shown on their fixed range [0.5, 1] so that images and
+| the DSA weights of that output (docs/paper-spec.md §1.3; fixed base kernel,
+as in distillation), shown on their fixed range [0.5, 1] so that images and
 layers compare. Without a checkpoint the network is randomly initialised
 (its config's init), which shows the mechanics, not a trained model.
 

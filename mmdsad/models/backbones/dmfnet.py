@@ -11,9 +11,9 @@ each decoder output with the two skips again. The 1x1 projections and the
 classifier are the decode head
 (:class:`mmdsad.models.decode_heads.DMFNetHead`).
 
-Module names follow the reference code (networks.md §2c, ``unet_resnet_18``
-in ``BJZHOU2000/DMFNet:model/some_nets.py``) so MMRazor recorders address
-them as ``backbone.layer_4_0``, ``backbone.mul_scales``,
+Module names follow the reference code (docs/networks.md §2c,
+``unet_resnet_18`` in ``BJZHOU2000/DMFNet:model/some_nets.py``) so MMRazor
+recorders address them as ``backbone.layer_4_0``, ``backbone.mul_scales``,
 ``backbone.fuse_0`` and so on.
 """
 from typing import Optional, Sequence, Tuple

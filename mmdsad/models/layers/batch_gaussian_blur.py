@@ -1,7 +1,7 @@
 """A random per-sample Gaussian blur of a batch, active in training only.
 
 DMFNet's first encoder sees a blurred crop in the reference training
-(networks.md §2c: PIL ``GaussianBlur(radius=random.random())`` on every
+(docs/networks.md §2c: PIL ``GaussianBlur(radius=random.random())`` on every
 crop, PIL's radius being the standard deviation) and the same image as the
 second encoder at test time. mmseg backbones take one image batch, so the
 blur runs inside the network, on the normalised batch, as this module.

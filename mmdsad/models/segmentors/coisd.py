@@ -1,6 +1,6 @@
 """CO-ISD: FDEP's collaborative training of one network with two branches.
 
-FDEP (arXiv 2512.05511, Fig. 1; paper-spec §2.1) runs one shared
+FDEP (arXiv 2512.05511, Fig. 1; docs/paper-spec.md §2.1) runs one shared
 encoder-decoder twice on the same image: the **main** branch with a frozen
 VFM ("DINO") fused through SAMF at the bottleneck, the **light** branch
 straight through. Both outputs are supervised against the ground truth
