@@ -1,4 +1,5 @@
 """Shared fixtures. Importing mmdsad registers every component."""
+import importlib.util
 import os
 import os.path as osp
 
@@ -17,6 +18,24 @@ SHARED_DATASETS = osp.join(REPO_ROOT, '..', 'shared', 'datasets')
 def repo_root() -> str:
     """Absolute path of the repository root."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope='session')
+def save_tiny_dinov2():
+    """``tools/misc/make_tiny_dinov2.py``'s writer of a small random DINOv2
+    snapshot, ``(out_dir, depth=4, embed_dim=32, num_register_tokens=0,
+    seed=0) -> out_dir``."""
+    script = osp.join(REPO_ROOT, 'tools', 'misc', 'make_tiny_dinov2.py')
+    spec = importlib.util.spec_from_file_location('make_tiny_dinov2', script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.save_tiny_dinov2
+
+
+@pytest.fixture(scope='session')
+def dinov2_snapshot(tmp_path_factory, save_tiny_dinov2) -> str:
+    """Directory of a tiny random DINOv2 snapshot (4 blocks, width 32)."""
+    return save_tiny_dinov2(str(tmp_path_factory.mktemp('dinov2')))
 
 
 @pytest.fixture

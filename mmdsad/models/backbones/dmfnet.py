@@ -32,7 +32,6 @@ NUM_LEVELS = 5
 # Encoder levels (0-3); level 4 is the shared bottleneck.
 NUM_ENCODER_LEVELS = 4
 NUM16_CHANNELS = (16, 32, 64, 128, 256)
-NUM4_CHANNELS = (4, 8, 16, 32, 64)
 # Reference training: PIL GaussianBlur(radius=random.random()) on every
 # crop fed to the first encoder (PIL's radius is the standard deviation).
 REFERENCE_TRAIN_BLUR = dict(type='RandomBatchGaussianBlur',

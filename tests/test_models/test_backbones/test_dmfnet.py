@@ -2,9 +2,12 @@ import pytest
 import torch
 
 from mmdsad.models.backbones import DMFNet
-from mmdsad.models.backbones.dmfnet import NUM4_CHANNELS, NUM16_CHANNELS
+from mmdsad.models.backbones.dmfnet import NUM16_CHANNELS
 from mmdsad.models.layers import DSA, TCFM, RandomBatchGaussianBlur
 from mmdsad.models.layers.batch_gaussian_blur import gaussian_blur_per_sample
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 ENCODER_1 = [f'layer_{k}' for k in range(4)]
 ENCODER_2 = [f'layer_{k}_0' for k in range(4)]
