@@ -15,10 +15,10 @@ import torch
 import torch.nn as nn
 
 from .checkpoint import load_checkpoint_file
+from .state_dict_fit import check_state_dict_fits
 
 MODULE_RECORDERS = ('ModuleOutputs', 'ModuleInputs')
 NUM_SUGGESTIONS = 5
-NUM_LISTED = 5
 
 
 class DistillConfigError(ValueError):
@@ -72,8 +72,8 @@ def load_teacher_state(teacher: nn.Module,
         FileNotFoundError: The file does not exist.
         UnsafeCheckpointError: It is not weights-only (see
             :mod:`mmdsad.utils.checkpoint`).
-        DistillConfigError: Its keys or shapes differ from the teacher's
-            (another network or another width).
+        CheckpointMismatchError: Its keys or shapes differ from the
+            teacher's (another network or another width).
     """
     if not filename:
         raise DistillConfigError(
@@ -84,20 +84,10 @@ def load_teacher_state(teacher: nn.Module,
     checkpoint = load_checkpoint_file(filename, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint)
     state = {k.removeprefix('module.'): v for k, v in state.items()}
-    expected = teacher.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    mismatched = [
-        f'{key}: checkpoint {tuple(state[key].shape)} vs teacher '
-        f'{tuple(expected[key].shape)}' for key in expected
-        if key in state and state[key].shape != expected[key].shape
-    ]
-    if missing or unexpected or mismatched:
-        raise DistillConfigError(
-            f'teacher checkpoint {filename} does not match the teacher '
-            f'config (another network or width?): {len(missing)} missing '
-            f'keys {missing[:NUM_LISTED]}, {len(unexpected)} unexpected '
-            f'keys {unexpected[:NUM_LISTED]}, {len(mismatched)} shape '
-            f'mismatches {mismatched[:NUM_LISTED]}. Use the checkpoint of '
-            'a teacher trained with the config in model.teacher.')
+    check_state_dict_fits(
+        teacher.state_dict(), state,
+        f'teacher checkpoint {filename} does not match the teacher config '
+        '(another network or width?)',
+        'Use the checkpoint of a teacher trained with the config in '
+        'model.teacher.')
     return state

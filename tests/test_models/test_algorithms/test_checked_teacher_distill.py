@@ -13,6 +13,7 @@ from mmdsad.models.algorithms import CheckedTeacherDistill
 from mmdsad.models.backbones import DNANet
 from mmdsad.utils import UnsafeCheckpointError, distill_checks
 from mmdsad.utils.distill_checks import DistillConfigError
+from mmdsad.utils.state_dict_fit import CheckpointMismatchError
 from mmdsad.utils.weights_only import save_weights_only
 
 CONFIG = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
@@ -76,14 +77,15 @@ def test_wrong_width_checkpoint_is_refused(cfg, tmp_path):
     # The student's (num4) weights offered as the num16 teacher.
     cfg.model.teacher_ckpt = save_model(cfg.model.architecture,
                                         tmp_path / 'num4.pth')
-    refused(cfg, DistillConfigError, r'num4.pth does not match .* shape')
+    refused(cfg, CheckpointMismatchError,
+            r'num4.pth does not match .* shape')
 
 
 def test_wrong_network_checkpoint_is_refused(cfg, tmp_path):
     path = str(tmp_path / 'other.pth')
     save_weights_only({'encoder.weight': torch.ones(3)}, {}, path)
     cfg.model.teacher_ckpt = path
-    refused(cfg, DistillConfigError, 'missing keys')
+    refused(cfg, CheckpointMismatchError, 'missing from the checkpoint')
 
 
 def test_training_checkpoint_of_the_teacher_is_accepted(cfg, tmp_path):
