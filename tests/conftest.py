@@ -5,10 +5,13 @@ import os.path as osp
 
 import pytest
 import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
 import mmdsad  # noqa: F401
+from mmdsad.utils.weights_only import save_weights_only
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATASETS = osp.join(REPO_ROOT, '..', 'shared', 'datasets')
@@ -18,6 +21,31 @@ SHARED_DATASETS = osp.join(REPO_ROOT, '..', 'shared', 'datasets')
 def repo_root() -> str:
     """Absolute path of the repository root."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope='session')
+def save_random_model():
+    """Builds a model with random weights and saves it weights-only,
+    ``(model, path, seed=None) -> path``: ``model`` is a config file (its
+    network, built in mmseg's scope) or a model config (built in MMRazor's
+    scope, which also builds a ``cfg_path``). With ``seed`` the weights are
+    drawn after ``torch.manual_seed(seed)``."""
+    from mmrazor.registry import MODELS as RAZOR_MODELS
+    from mmseg.registry import MODELS as SEG_MODELS
+
+    def save(model, path, seed=None) -> str:
+        if seed is not None:
+            torch.manual_seed(seed)
+        if isinstance(model, str):
+            init_default_scope('mmseg')
+            network = SEG_MODELS.build(Config.fromfile(model).model)
+        else:
+            init_default_scope('mmrazor')
+            network = RAZOR_MODELS.build(ConfigDict(model))
+        save_weights_only(network.state_dict(), {}, str(path))
+        return str(path)
+
+    return save
 
 
 @pytest.fixture(scope='session')

@@ -18,14 +18,13 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import MODELS
 from torch import nn
 
-from mmdsad.utils.checkpoint import load_checkpoint_file
+from mmdsad.utils.checkpoint import CONVERTER, load_checkpoint_file
 from mmdsad.utils.state_dict_fit import (
     CheckpointMismatchError,
     check_state_dict_fits,
 )
 
 ARCHITECTURE_PREFIX = 'architecture.'
-CONVERTER = 'tools/model_converters/to_weights_only.py'
 
 
 def network_config(cfg: Union[str, Config]) -> ConfigDict:

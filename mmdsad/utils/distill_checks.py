@@ -8,27 +8,20 @@ or distil from a half-random teacher. The algorithm
 while it is built, so every entry point (``Runner.from_cfg``, ``mim train``,
 ``tools/train.py``) refuses the same input with the same explanation.
 """
-import difflib
-from typing import Dict, Iterable, List
+from typing import Dict
 
 import torch
 import torch.nn as nn
 
-from .checkpoint import load_checkpoint_file
+from .checkpoint import CONVERTER, load_checkpoint_file
+from .names import closest_names
 from .state_dict_fit import check_state_dict_fits
 
 MODULE_RECORDERS = ('ModuleOutputs', 'ModuleInputs')
-NUM_SUGGESTIONS = 5
 
 
 class DistillConfigError(ValueError):
     """A distillation config that cannot run as written."""
-
-
-def closest_names(name: str, candidates: Iterable[str]) -> List[str]:
-    """Module names that look most like ``name``."""
-    return difflib.get_close_matches(
-        name, list(candidates), n=NUM_SUGGESTIONS, cutoff=0.3)
 
 
 def check_recorders(model: nn.Module, recorders: Dict, side: str) -> None:
@@ -79,8 +72,7 @@ def load_teacher_state(teacher: nn.Module,
         raise DistillConfigError(
             'model.teacher_ckpt is not set: distillation needs a trained '
             'teacher. Train it with the teacher config, convert it with '
-            'tools/model_converters/to_weights_only.py and pass '
-            '--cfg-options model.teacher_ckpt=<file>.')
+            f'{CONVERTER} and pass --cfg-options model.teacher_ckpt=<file>.')
     checkpoint = load_checkpoint_file(filename, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint)
     state = {k.removeprefix('module.'): v for k, v in state.items()}

@@ -1,26 +1,18 @@
 """tools/analysis_tools/benchmark_latency.py: a tiny smoke run."""
 import json
-import subprocess
-import sys
 
 TOOL = 'tools/analysis_tools/benchmark_latency.py'
 
 
-def test_tiny_run_prints_both_tables(repo_root, tmp_path):
+def test_tiny_run_prints_both_tables(tmp_path, run_script):
     out = tmp_path / 'latency.json'
-    result = subprocess.run([
-        sys.executable, TOOL, '--networks', 'AMFU-Net', '--runs', '1',
-        '--warmup', '0', '--shape', '32', '32', '--out-json',
-        str(out)
-    ],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert 'fewer than the 20 of the protocol' in result.stdout
-    assert '| AMFU-Net | teacher |' in result.stdout
-    assert '| AMFU-Net | student |' in result.stdout
-    assert '| 2.59x | 2.34x |' in result.stdout
+    printed = run_script(TOOL, '--networks', 'AMFU-Net', '--runs', '1',
+                         '--warmup', '0', '--shape', '32', '32',
+                         '--out-json', str(out))
+    assert 'fewer than the 20 of the protocol' in printed
+    assert '| AMFU-Net | teacher |' in printed
+    assert '| AMFU-Net | student |' in printed
+    assert '| 2.59x | 2.34x |' in printed
     figures = json.loads(out.read_text())
     student = figures['results']['AMFU-Net']['student']
     # Timings are reported, not asserted on.

@@ -26,17 +26,10 @@ def cfg(repo_root, tmp_path):
     return cfg
 
 
-def save_model(model_cfg, path):
-    # MMRazor's registry builds a network config as well as a cfg_path.
-    init_default_scope('mmrazor')
-    model = MODELS.build(ConfigDict(model_cfg))
-    save_weights_only(model.state_dict(), {}, str(path))
-    return str(path)
-
-
-def test_valid_teacher_is_built_once_and_read_once(cfg, tmp_path,
-                                                   monkeypatch):
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+def test_valid_teacher_is_built_once_and_read_once(
+        cfg, tmp_path, monkeypatch, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     expected = torch.load(cfg.model.teacher_ckpt, weights_only=True)
     reads, builds = [], []
     load = distill_checks.load_checkpoint_file
@@ -73,10 +66,10 @@ def test_unset_teacher_checkpoint_says_how(cfg):
     refused(cfg, DistillConfigError, 'model.teacher_ckpt=<file>')
 
 
-def test_wrong_width_checkpoint_is_refused(cfg, tmp_path):
+def test_wrong_width_checkpoint_is_refused(cfg, tmp_path, save_random_model):
     # The student's (num4) weights offered as the num16 teacher.
-    cfg.model.teacher_ckpt = save_model(cfg.model.architecture,
-                                        tmp_path / 'num4.pth')
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.architecture,
+                                               tmp_path / 'num4.pth')
     refused(cfg, CheckpointMismatchError,
             r'num4.pth does not match .* shape')
 
@@ -110,8 +103,10 @@ def test_malicious_checkpoint_is_refused_before_it_runs(
 
 
 @pytest.mark.parametrize('side', ['student', 'teacher'])
-def test_misspelt_recorder_lists_closest_names(cfg, tmp_path, side):
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+def test_misspelt_recorder_lists_closest_names(
+        cfg, tmp_path, side, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     cfg.model.distiller[f'{side}_recorders'].encoder.source = \
         'backbone.conv4_O'
     with pytest.raises(DistillConfigError) as error:
@@ -122,11 +117,13 @@ def test_misspelt_recorder_lists_closest_names(cfg, tmp_path, side):
     assert f'model.distiller.{side}_recorders.encoder.source' in message
 
 
-def test_frozen_teacher_runs_in_eval_mode(repo_root, tmp_path):
+def test_frozen_teacher_runs_in_eval_mode(
+        repo_root, tmp_path, save_random_model):
     # DMFNet's REAM dropout would make a frozen teacher's features random.
     cfg = Config.fromfile(
         osp.join(repo_root, 'configs/distill/dsad_dmfnet_num16_num4_nudt.py'))
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     model = MODELS.build(cfg.model)
     model.train()
     assert model.architecture.training
