@@ -1,28 +1,19 @@
 """tools/analysis_tools/benchmark_latency.py: a tiny smoke run."""
 import json
-import subprocess
-import sys
 
 TOOL = 'tools/analysis_tools/benchmark_latency.py'
 
 
-def test_tiny_run_prints_both_tables(repo_root, tmp_path):
+def test_tiny_run_prints_both_tables(tmp_path, run_script):
     out = tmp_path / 'latency.json'
-    result = subprocess.run([
-        sys.executable, TOOL, '--networks', 'AMFU-Net', '--runs', '1',
-        '--warmup', '0', '--sizes', '32', '--threads', '1', '2',
-        '--out-json', str(out)
-    ],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert 'fewer than the 20 of the protocol' in result.stdout
-    assert '| AMFU-Net | teacher | eager | fp32 | 1 | 32 |' in result.stdout
-    assert '| AMFU-Net | student | openvino | int8 | 2 | 32 |' in (
-        result.stdout)
-    assert '| AMFU-Net | openvino |' in result.stdout
-    assert '| 2.59x | 2.34x |' in result.stdout
+    printed = run_script(TOOL, '--networks', 'AMFU-Net', '--runs', '1',
+                         '--warmup', '0', '--sizes', '32', '--threads', '1',
+                         '2', '--out-json', str(out))
+    assert 'fewer than the 20 of the protocol' in printed
+    assert '| AMFU-Net | teacher | eager | fp32 | 1 | 32 |' in printed
+    assert '| AMFU-Net | student | openvino | int8 | 2 | 32 |' in printed
+    assert '| AMFU-Net | openvino |' in printed
+    assert '| 2.59x | 2.34x |' in printed
     figures = json.loads(out.read_text())
     student = figures['results']['AMFU-Net']['student']
     # Eager, then 2 runtimes x 2 precisions, per thread count.
