@@ -137,8 +137,9 @@ def test_frozen_teacher_runs_in_eval_mode(
 
 
 @pytest.fixture
-def dsad(cfg, tmp_path):
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+def dsad(cfg, tmp_path, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     model = MODELS.build(cfg.model)
     model.train()
     teacher_calls = []
