@@ -159,8 +159,8 @@ def test_trainable_teacher_is_refused(
 
 
 def test_unset_teacher_trainable_is_mmrazors_frozen_default(
-        repo_root, tmp_path):
-    model = with_random_teacher(load_config(repo_root), tmp_path)
+        repo_root, with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
     model.pop('teacher_trainable')
     assert not MODELS.build(model).teacher_trainable
 
