@@ -1,4 +1,5 @@
 """Shared fixtures. Importing mmdsad registers every component."""
+import importlib.util
 import os
 import os.path as osp
 from pathlib import Path
@@ -6,11 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from PIL import Image
 
 import mmdsad  # noqa: F401
+from mmdsad.utils.weights_only import save_weights_only
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATASETS = osp.join(REPO_ROOT, '..', 'shared', 'datasets')
@@ -20,6 +24,49 @@ SHARED_DATASETS = osp.join(REPO_ROOT, '..', 'shared', 'datasets')
 def repo_root() -> str:
     """Absolute path of the repository root."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope='session')
+def save_random_model():
+    """Builds a model with random weights and saves it weights-only,
+    ``(model, path, seed=None) -> path``: ``model`` is a config file (its
+    network, built in mmseg's scope) or a model config (built in MMRazor's
+    scope, which also builds a ``cfg_path``). With ``seed`` the weights are
+    drawn after ``torch.manual_seed(seed)``."""
+    from mmrazor.registry import MODELS as RAZOR_MODELS
+    from mmseg.registry import MODELS as SEG_MODELS
+
+    def save(model, path, seed=None) -> str:
+        if seed is not None:
+            torch.manual_seed(seed)
+        if isinstance(model, str):
+            init_default_scope('mmseg')
+            network = SEG_MODELS.build(Config.fromfile(model).model)
+        else:
+            init_default_scope('mmrazor')
+            network = RAZOR_MODELS.build(ConfigDict(model))
+        save_weights_only(network.state_dict(), {}, str(path))
+        return str(path)
+
+    return save
+
+
+@pytest.fixture(scope='session')
+def save_tiny_dinov2():
+    """``tools/misc/make_tiny_dinov2.py``'s writer of a small random DINOv2
+    snapshot, ``(out_dir, depth=4, embed_dim=32, num_register_tokens=0,
+    seed=0) -> out_dir``."""
+    script = osp.join(REPO_ROOT, 'tools', 'misc', 'make_tiny_dinov2.py')
+    spec = importlib.util.spec_from_file_location('make_tiny_dinov2', script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.save_tiny_dinov2
+
+
+@pytest.fixture(scope='session')
+def dinov2_snapshot(tmp_path_factory, save_tiny_dinov2) -> str:
+    """Directory of a tiny random DINOv2 snapshot (4 blocks, width 32)."""
+    return save_tiny_dinov2(str(tmp_path_factory.mktemp('dinov2')))
 
 
 @pytest.fixture

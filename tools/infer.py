@@ -21,6 +21,9 @@ Example:
     # large frames, sliced into overlapping 256x256 tiles
     python tools/infer.py CONFIG CKPT big/ --out-dir OUT \
         --slide 256 256 --slide-stride 192 192
+    # the exported ONNX file in OpenVINO, one thread
+    python tools/infer.py CONFIG student.onnx frames/ --out-dir OUT \
+        --backend openvino --threads 1
 """
 import argparse
 import json
@@ -34,6 +37,7 @@ import numpy as np
 from rich.progress import Progress
 
 from mmdsad.apis import FrameResult, IRSTDInferencer
+from mmdsad.apis.backends import INFERENCE_BACKENDS
 from mmdsad.apis.image_inputs import collect_frames, output_names
 
 MASK_COLOUR_BGR = (0, 0, 255)
@@ -50,13 +54,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='network config')
     parser.add_argument(
         'checkpoint', help='weights-only checkpoint (or .onnx with '
-        '--backend onnxruntime)')
+        '--backend onnxruntime or openvino)')
     parser.add_argument(
         'inputs', nargs='+', help='image files, folders or glob patterns')
     parser.add_argument(
         '--out-dir', required=True, help='output folder (must not exist)')
     parser.add_argument(
-        '--backend', choices=['pytorch', 'onnxruntime'], default='pytorch')
+        '--backend',
+        choices=list(INFERENCE_BACKENDS.module_dict),
+        default='pytorch')
+    parser.add_argument(
+        '--threads', type=int, help='intra-op threads of the runtime '
+        '(default: its own, all cores)')
     parser.add_argument(
         '--slide',
         type=int,
@@ -131,7 +140,8 @@ def main() -> None:
         args.checkpoint,
         backend=args.backend,
         slide=slide,
-        high_bit_scale=args.high_bit_scale)
+        high_bit_scale=args.high_bit_scale,
+        threads=args.threads)
     frames = collect_frames(args.inputs)
     for folder in ('masks', 'overlays'):
         os.makedirs(osp.join(args.out_dir, folder))

@@ -3,6 +3,8 @@ import torch
 from mmseg.models import EncoderDecoder
 from torch import Tensor, nn
 
+from mmdsad.utils.preprocessor import preprocessor_normalisation
+
 
 class DeployedNetwork(nn.Module):
     """An IRSTD segmentor reduced to what inference needs, for export.
@@ -24,13 +26,13 @@ class DeployedNetwork(nn.Module):
     def __init__(self, segmentor: EncoderDecoder) -> None:
         super().__init__()
         self.segmentor = segmentor.eval()
-        preprocessor = segmentor.data_preprocessor
         # (1, C, 1, 1) buffers; a preprocessor without normalisation passes
         # the pixels through.
-        if getattr(preprocessor, '_enable_normalize', False):
-            mean, std = preprocessor.mean[None], preprocessor.std[None]
-        else:
+        normalisation = preprocessor_normalisation(segmentor.data_preprocessor)
+        if normalisation is None:
             mean, std = torch.zeros(1, 1, 1, 1), torch.ones(1, 1, 1, 1)
+        else:
+            mean, std = (value[None] for value in normalisation)
         self.register_buffer('mean', mean.clone(), persistent=False)
         self.register_buffer('std', std.clone(), persistent=False)
 

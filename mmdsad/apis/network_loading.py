@@ -6,7 +6,7 @@ network's checkpoint, a distilled student (MMRazor saves it under
 (CO-ISD) model (``architecture.*`` plus ``samf.*``, whose deployed model is
 the plain network). Checkpoints are read weights-only.
 """
-from typing import Dict, List, Union
+from typing import Dict, Union
 
 import torch
 from mmengine.config import Config, ConfigDict
@@ -18,16 +18,13 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import MODELS
 from torch import nn
 
-from mmdsad.utils.checkpoint import load_checkpoint_file
+from mmdsad.utils.checkpoint import CONVERTER, load_checkpoint_file
+from mmdsad.utils.state_dict_fit import (
+    CheckpointMismatchError,
+    check_state_dict_fits,
+)
 
 ARCHITECTURE_PREFIX = 'architecture.'
-CONVERTER = 'tools/model_converters/to_weights_only.py'
-# Keys listed per kind of mismatch in an error message.
-MAX_LISTED_KEYS = 10
-
-
-class CheckpointMismatchError(RuntimeError):
-    """A checkpoint's weights do not fit the network of the config."""
 
 
 def network_config(cfg: Union[str, Config]) -> ConfigDict:
@@ -103,31 +100,6 @@ def network_state_dict(checkpoint: dict,
     }
 
 
-def _listed(kind: str, keys: List[str]) -> str:
-    shown = ', '.join(keys[:MAX_LISTED_KEYS])
-    more = len(keys) - MAX_LISTED_KEYS
-    return f'{kind} ({len(keys)}): {shown}' + (f' ... and {more} more'
-                                               if more > 0 else '')
-
-
-def _mismatches(expected: Dict[str, torch.Tensor],
-                state: Dict[str, torch.Tensor]) -> List[str]:
-    """What keeps ``state`` from loading strictly where ``expected`` is."""
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong_shape = sorted(
-        f'{key} {tuple(state[key].shape)} vs {tuple(expected[key].shape)}'
-        for key in set(expected) & set(state)
-        if state[key].shape != expected[key].shape)
-    return [
-        _listed(kind, keys)
-        for kind, keys in (('missing from the checkpoint', missing),
-                           ('not in the network', unexpected),
-                           ('checkpoint vs network shape', wrong_shape))
-        if keys
-    ]
-
-
 def load_network_weights(network: nn.Module, state: Dict[str, torch.Tensor],
                          filename: str, config_name: str) -> None:
     """Load ``state`` into ``network`` exactly, or say what does not fit.
@@ -142,12 +114,11 @@ def load_network_weights(network: nn.Module, state: Dict[str, torch.Tensor],
         CheckpointMismatchError: Keys missing from the checkpoint, keys the
             network does not have, or shapes that differ, listed.
     """
-    problems = _mismatches(network.state_dict(), state)
-    if problems:
-        raise CheckpointMismatchError(
-            f'{filename} does not match the network of {config_name}: ' +
-            '; '.join(problems) + '. Check that the config is the one the '
-            'checkpoint was trained with (network and width).')
+    check_state_dict_fits(
+        network.state_dict(), state,
+        f'{filename} does not match the network of {config_name}',
+        'Check that the config is the one the checkpoint was trained with '
+        '(network and width).')
     network.load_state_dict(state, strict=True)
 
 
@@ -186,11 +157,9 @@ def check_checkpoint_fits(model: nn.Module, filename: str,
             'the plain network. Export the network once and test that: '
             f'python {CONVERTER} {filename} OUT.pth --strip-prefix '
             f'{ARCHITECTURE_PREFIX}')
-    problems = _mismatches(expected, state)
-    if problems:
-        raise CheckpointMismatchError(
-            f'{filename} does not match the model of {config_name}: ' +
-            '; '.join(problems) + '.')
+    check_state_dict_fits(
+        expected, state, f'{filename} does not match the model of '
+        f'{config_name}')
 
 
 def load_network(cfg: Union[str, Config],

@@ -28,6 +28,7 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 
+# The tool every message names for converting a checkpoint.
 CONVERTER = 'tools/model_converters/to_weights_only.py'
 
 

@@ -8,27 +8,20 @@ or distil from a half-random teacher. The algorithm
 while it is built, so every entry point (``Runner.from_cfg``, ``mim train``,
 ``tools/train.py``) refuses the same input with the same explanation.
 """
-import difflib
-from typing import Dict, Iterable, List
+from typing import Dict
 
 import torch
 import torch.nn as nn
 
-from .checkpoint import load_checkpoint_file
+from .checkpoint import CONVERTER, load_checkpoint_file
+from .names import closest_names
+from .state_dict_fit import check_state_dict_fits
 
 MODULE_RECORDERS = ('ModuleOutputs', 'ModuleInputs')
-NUM_SUGGESTIONS = 5
-NUM_LISTED = 5
 
 
 class DistillConfigError(ValueError):
     """A distillation config that cannot run as written."""
-
-
-def closest_names(name: str, candidates: Iterable[str]) -> List[str]:
-    """Module names that look most like ``name``."""
-    return difflib.get_close_matches(
-        name, list(candidates), n=NUM_SUGGESTIONS, cutoff=0.3)
 
 
 def check_recorders(model: nn.Module, recorders: Dict, side: str) -> None:
@@ -72,32 +65,21 @@ def load_teacher_state(teacher: nn.Module,
         FileNotFoundError: The file does not exist.
         UnsafeCheckpointError: It is not weights-only (see
             :mod:`mmdsad.utils.checkpoint`).
-        DistillConfigError: Its keys or shapes differ from the teacher's
-            (another network or another width).
+        CheckpointMismatchError: Its keys or shapes differ from the
+            teacher's (another network or another width).
     """
     if not filename:
         raise DistillConfigError(
             'model.teacher_ckpt is not set: distillation needs a trained '
             'teacher. Train it with the teacher config, convert it with '
-            'tools/model_converters/to_weights_only.py and pass '
-            '--cfg-options model.teacher_ckpt=<file>.')
+            f'{CONVERTER} and pass --cfg-options model.teacher_ckpt=<file>.')
     checkpoint = load_checkpoint_file(filename, map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint)
     state = {k.removeprefix('module.'): v for k, v in state.items()}
-    expected = teacher.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    mismatched = [
-        f'{key}: checkpoint {tuple(state[key].shape)} vs teacher '
-        f'{tuple(expected[key].shape)}' for key in expected
-        if key in state and state[key].shape != expected[key].shape
-    ]
-    if missing or unexpected or mismatched:
-        raise DistillConfigError(
-            f'teacher checkpoint {filename} does not match the teacher '
-            f'config (another network or width?): {len(missing)} missing '
-            f'keys {missing[:NUM_LISTED]}, {len(unexpected)} unexpected '
-            f'keys {unexpected[:NUM_LISTED]}, {len(mismatched)} shape '
-            f'mismatches {mismatched[:NUM_LISTED]}. Use the checkpoint of '
-            'a teacher trained with the config in model.teacher.')
+    check_state_dict_fits(
+        teacher.state_dict(), state,
+        f'teacher checkpoint {filename} does not match the teacher config '
+        '(another network or width?)',
+        'Use the checkpoint of a teacher trained with the config in '
+        'model.teacher.')
     return state

@@ -25,12 +25,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from mmdsad.evaluation.functional import DEFAULT_HSE_THRESHOLDS
+
 # mmengine's LoggerHook line: "Iter(train) [ 25/400]  lr: ...".
 ITER_LINE = re.compile(r'Iter\((train|val|test)\)\s*\[\s*(\d+)/(\d+)\]')
 TAIL_LINES = 30
 CHECKPOINT_NAME = re.compile(r'(?:iter|epoch)_(\d+)\.pth')
-# The threshold-free view: IoU at each of these probability thresholds.
-SWEEP_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
+# The threshold-free view: IoU at each of HSE's probability thresholds
+# (0.05, 0.10, ..., 0.95).
+SWEEP_THRESHOLDS = DEFAULT_HSE_THRESHOLDS
 SWEEP_KEY = 'IoU_sweep'
 
 

@@ -86,12 +86,19 @@ def test_unreadable_frame_is_skipped_with_a_warning(inferencer, tmp_path):
     assert 'cannot decode' in outcome[1].reason
 
 
-def test_onnxruntime_backend_gives_the_same_targets(repo_root, inferencer,
-                                                    tmp_path):
-    onnx_file = str(tmp_path / 'net.onnx')
-    export_onnx(DeployedNetwork(inferencer.network), onnx_file)
+@pytest.fixture(scope='module')
+def onnx_file(inferencer, tmp_path_factory):
+    path = str(tmp_path_factory.mktemp('onnx') / 'net.onnx')
+    export_onnx(DeployedNetwork(inferencer.network), path)
+    return path
+
+
+@pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
+def test_onnx_backends_give_the_same_targets(repo_root, inferencer,
+                                             onnx_file, backend):
+    # One file for both runtimes, one and two threads.
     onnx_inferencer = IRSTDInferencer(
-        osp.join(repo_root, CONFIG), onnx_file, backend='onnxruntime')
+        osp.join(repo_root, CONFIG), onnx_file, backend=backend, threads=2)
     frames = [frame(), frame(40, 29)]
     for expected, actual in zip(inferencer(frames), onnx_inferencer(frames)):
         np.testing.assert_allclose(
@@ -161,19 +168,20 @@ def test_12_bit_frame_warns_and_points_at_minmax(repo_root, checkpoint,
     assert not [w for w in recwarn if '16-bit' in str(w.message)]
 
 
+@pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
 def test_corrupt_onnx_file_is_named_with_the_fix(repo_root, checkpoint,
-                                                  tmp_path):
+                                                  tmp_path, backend):
     config = osp.join(repo_root, CONFIG)
     broken = tmp_path / 'broken.onnx'
     broken.write_bytes(b'\x08\x07 not really a model')
     with pytest.raises(OSError, match='broken.onnx') as error:
-        IRSTDInferencer(config, str(broken), backend='onnxruntime')
+        IRSTDInferencer(config, str(broken), backend=backend)
     assert 'tools/deployment/pytorch2onnx.py' in str(error.value)
     with pytest.raises(ValueError, match='PyTorch checkpoint'):
-        IRSTDInferencer(config, checkpoint, backend='onnxruntime')
+        IRSTDInferencer(config, checkpoint, backend=backend)
     with pytest.raises(FileNotFoundError, match='absent.onnx'):
         IRSTDInferencer(
-            config, str(tmp_path / 'absent.onnx'), backend='onnxruntime')
+            config, str(tmp_path / 'absent.onnx'), backend=backend)
 
 
 @pytest.mark.parametrize('name', ['net.onnx', 'net.bin'])

@@ -8,11 +8,9 @@ import pytest
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.optim import build_optim_wrapper
-from mmengine.registry import init_default_scope
 from mmrazor.registry import MODELS
 
 from mmdsad.analysis import count_complexity
-from mmdsad.utils.weights_only import save_weights_only
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # Table 1's methods on the output logits, on DSAD's layer set and through
@@ -34,15 +32,18 @@ def distill_configs(repo_root):
     return sorted(glob.glob(osp.join(repo_root, 'configs/distill/*.py')))
 
 
-def build_algorithm(cfg, tmp_path):
-    """The algorithm with a randomly initialised teacher saved as its
-    checkpoint (the algorithm refuses to run without one)."""
-    # MMRazor's registry builds a network config as well as a cfg_path.
-    init_default_scope('mmrazor')
-    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
-    teacher_ckpt = str(tmp_path / 'random_teacher.pth')
-    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
-    return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
+@pytest.fixture
+def build_algorithm(tmp_path, save_random_model):
+    """Builds a config's algorithm with a randomly initialised teacher saved
+    as its checkpoint (the algorithm refuses to run without one),
+    ``(cfg) -> algorithm``."""
+
+    def build(cfg):
+        teacher_ckpt = save_random_model(cfg.model.teacher,
+                                         tmp_path / 'random_teacher.pth')
+        return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
+
+    return build
 
 
 def test_every_distill_config_follows_the_paper_recipe(repo_root):
@@ -104,12 +105,12 @@ def test_comparison_config_builds_from_the_network_configs(repo_root, name):
 
 @pytest.mark.parametrize('net', ['dnanet', 'amfunet', 'dmfnet'])
 def test_dsad_student_weighs_softiou_and_pwmse_one_to_two(
-        repo_root, tmp_path, net):
+        repo_root, net, build_algorithm):
     """Eq. 13: alpha * SoftIoU + beta * sum of PWMSE, alpha : beta = 1 : 2;
     alpha is the SoftIoU weight of the student's own config."""
     cfg = Config.fromfile(
         osp.join(repo_root, f'configs/distill/dsad_{net}_num16_num4_nudt.py'))
-    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm = build_algorithm(cfg)
     softiou = algorithm.architecture.decode_head.loss_decode
     assert softiou.loss_name == 'loss_softiou' and softiou.loss_weight == 1.0
     assert [loss.loss_weight for loss in algorithm.distiller.distill_losses.
@@ -156,9 +157,9 @@ def test_dmfnet_teacher_config_is_the_trained_one_without_blur(
     'dsad_cbam_weights_dnanet_num16_num4_nudt.py',
 ])
 def test_gradients_reach_student_and_connectors_not_teacher(
-        repo_root, tmp_path, name, labelled_batch):
+        repo_root, name, labelled_batch, build_algorithm):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
-    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm = build_algorithm(cfg)
     algorithm.train()
     data = algorithm.data_preprocessor(labelled_batch(), training=True)
     losses = algorithm(**data, mode='loss')
@@ -177,10 +178,10 @@ def test_gradients_reach_student_and_connectors_not_teacher(
     assert all(not p.requires_grad for p in algorithm.teacher.parameters())
 
 
-def test_teacher_norm_stays_in_eval(repo_root, tmp_path):
+def test_teacher_norm_stays_in_eval(repo_root, build_algorithm):
     cfg = Config.fromfile(
         osp.join(repo_root, 'configs/distill/dsad_dnanet_num16_num4_nudt.py'))
-    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm = build_algorithm(cfg)
     algorithm.train()
     teacher_bn = [
         m for m in algorithm.teacher.modules()
@@ -204,9 +205,9 @@ def test_complexity_of_a_distillation_is_the_students(repo_root):
     'name', [f'{method}_{net}_num16_num4_{data}.py'
              for method in LOGIT_METHODS for net, data in COMPARISONS])
 def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
-        repo_root, tmp_path, name, labelled_batch):
+        repo_root, name, labelled_batch, build_algorithm):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
-    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm = build_algorithm(cfg)
     algorithm.train()
     data = algorithm.data_preprocessor(labelled_batch(), training=True)
     # The same seed here and below: in training DMFNet's student blurs its
@@ -245,9 +246,9 @@ ALL_DISTILL_CONFIGS = sorted(
 @pytest.mark.parametrize(
     'path', ALL_DISTILL_CONFIGS, ids=lambda path: osp.basename(path))
 def test_one_training_step_changes_student_not_teacher(
-        path, tmp_path, labelled_batch):
+        path, labelled_batch, build_algorithm):
     cfg = Config.fromfile(path)
-    algorithm = build_algorithm(cfg, tmp_path)
+    algorithm = build_algorithm(cfg)
     algorithm.train()
     optim_wrapper = build_optim_wrapper(algorithm, cfg.optim_wrapper)
     student_before = copy.deepcopy(algorithm.architecture.state_dict())

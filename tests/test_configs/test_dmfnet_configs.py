@@ -24,7 +24,7 @@ PAPER_COMPLEXITY = {
     'num16': dict(params=11.11e6, flops=40.21e9),
     'num4': dict(params=0.70e6, flops=2.62e9),
 }
-# networks.md's probe of the reference code, printed to 100 parameters.
+# docs/networks.md's probe of the reference code, printed to 100 parameters.
 REFERENCE_PARAMS = {'num16': 11.1141e6, 'num4': 0.7017e6}
 PRINTED_PRECISION = 50
 PAPER_INPUT = (3, 256, 256)
@@ -70,7 +70,8 @@ def test_config_has_dmfnet_recipe(repo_root, path):
     assert scheduler.eta_min == 1e-5 and scheduler.T_max == 1500
     assert cfg.train_cfg.max_epochs == 1500
     assert cfg.model.backbone.type == 'DMFNet'
-    assert cfg.model.backbone.train_blur == dict(sigma_range=(0.0, 1.0))
+    assert cfg.model.backbone.train_blur == dict(
+        type='RandomBatchGaussianBlur', sigma_range=(0.0, 1.0))
     # The network blurs the first view; the pipeline must not blur both.
     steps = [t.type for t in cfg.train_dataloader.dataset.pipeline]
     assert 'RandomGaussianBlur' not in steps

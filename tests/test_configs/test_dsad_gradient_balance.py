@@ -11,11 +11,8 @@ student's Adagrad accumulators with the student trained alone.
 import statistics
 
 import pytest
-import torch
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
-from mmseg.registry import MODELS
 
 from mmdsad.datasets import make_synthetic_sirst
 
@@ -26,15 +23,12 @@ ITERS = 8
 
 
 @pytest.fixture(scope='module')
-def setup(repo_root, tmp_path_factory):
+def setup(repo_root, tmp_path_factory, save_random_model):
     root = tmp_path_factory.mktemp('balance')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=8, num_test=1, image_size=(64, 64))
-    init_default_scope('mmseg')
-    teacher = MODELS.build(
-        Config.fromfile(f'{repo_root}/{TEACHER_CONFIG}').model)
-    teacher_file = str(root / 'teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, teacher_file)
+    teacher_file = save_random_model(f'{repo_root}/{TEACHER_CONFIG}',
+                                     root / 'teacher.pth')
     return root, data, teacher_file
 
 

@@ -12,7 +12,6 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmdsad.analysis import count_complexity
-from mmdsad.models.foundation_models import save_tiny_dinov2
 
 PLAIN = {
     'fdep_unet_nudt': 'unet/unet_nudt',
@@ -30,11 +29,6 @@ def plain_config(repo_root, fdep_path):
     if plain is None:  # fdep_<net>_<width>_<data> -> <net>/<net>_<width>_..
         plain = f"{name.split('_')[1]}/{name[len('fdep_'):]}"
     return osp.join(repo_root, 'configs', plain + '.py')
-
-
-@pytest.fixture(scope='module')
-def snapshot(tmp_path_factory):
-    return save_tiny_dinov2(str(tmp_path_factory.mktemp('dinov2')))
 
 
 def test_all_networks_and_datasets_have_fdep_configs(repo_root):
@@ -60,9 +54,9 @@ def test_architecture_is_the_plain_config_model(repo_root):
     'fdep_dnanet_num4_nudt', 'fdep_amfunet_num4_nudt',
     'fdep_dmfnet_num4_nudt', 'fdep_unet_nudt'
 ])
-def test_fusion_point_works_for_each_network(repo_root, snapshot, name):
+def test_fusion_point_works_for_each_network(repo_root, dinov2_snapshot, name):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/fdep', name + '.py'))
-    cfg.model.vfm.snapshot_dir = snapshot
+    cfg.model.vfm.snapshot_dir = dinov2_snapshot
     init_default_scope('mmseg')
     model = MODELS.build(ConfigDict(cfg.model))
     model.train()

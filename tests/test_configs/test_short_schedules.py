@@ -13,6 +13,7 @@ CPU_PROTOCOL = {
     'teacher': 'configs/cpu_protocol/dnanet_num16_nudt_cpu.py',
     'student': 'configs/cpu_protocol/dnanet_num4_nudt_cpu.py',
     'dsad': 'configs/cpu_protocol/dsad_dnanet_num16_num4_nudt_cpu.py',
+    'amfunet student': 'configs/cpu_protocol/amfunet_num4_nudt_cpu.py',
 }
 
 

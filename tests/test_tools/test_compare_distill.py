@@ -6,11 +6,8 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 from mmdsad.datasets import make_synthetic_sirst
-from mmdsad.utils.weights_only import save_weights_only
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -33,17 +30,14 @@ SMALL = [
 
 
 @pytest.fixture(scope='module')
-def comparison(repo_root, tmp_path_factory, run_script):
+def comparison(repo_root, tmp_path_factory, run_script, save_random_model):
     root = tmp_path_factory.mktemp('compare')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
     # A randomly initialised teacher: the test is about the tool.
-    init_default_scope('mmseg')
-    teacher = MODELS.build(
-        Config.fromfile(
-            osp.join(repo_root, 'configs/dnanet/dnanet_num16_nudt.py')).model)
-    teacher_ckpt = str(root / 'teacher.pth')
-    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
+    teacher_ckpt = save_random_model(
+        osp.join(repo_root, 'configs/dnanet/dnanet_num16_nudt.py'),
+        root / 'teacher.pth')
     command = [
         str(root / 'compare'), '--teacher-ckpt', teacher_ckpt, '--net',
         'dnanet', '--data', 'nudt', '--data-root', data, '--data-config',

@@ -7,12 +7,8 @@ import sys
 
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 from mmdsad.datasets import make_synthetic_sirst
-from mmdsad.utils.weights_only import save_weights_only
 
 DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
 TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
@@ -35,15 +31,12 @@ OPTIONS = [
 
 
 @pytest.fixture(scope='module')
-def setup(repo_root, tmp_path_factory):
+def setup(repo_root, tmp_path_factory, save_random_model):
     root = tmp_path_factory.mktemp('dist')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=8, num_test=2, image_size=(64, 64))
-    init_default_scope('mmseg')
-    teacher = MODELS.build(
-        Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
-    teacher_ckpt = str(root / 'teacher.pth')
-    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
+    teacher_ckpt = save_random_model(
+        osp.join(repo_root, TEACHER_CONFIG), root / 'teacher.pth')
     return root, data, teacher_ckpt
 
 

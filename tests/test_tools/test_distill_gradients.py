@@ -2,10 +2,6 @@
 import os.path as osp
 
 import pytest
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.utils import UnsafeCheckpointError
@@ -15,19 +11,16 @@ TEACHER_CONFIG = 'configs/demo/dnanet_num16_synthetic.py'
 DSAD_CONFIG = 'configs/demo/dsad_dnanet_num16_num4_synthetic.py'
 
 
-def random_teacher(repo_root, tmp_path):
+@pytest.fixture
+def random_teacher(repo_root, tmp_path, save_random_model):
     """The demo teacher's network with random weights, saved; its path."""
-    init_default_scope('mmseg')
-    teacher = MODELS.build(
-        Config.fromfile(osp.join(repo_root, TEACHER_CONFIG)).model)
-    teacher_file = str(tmp_path / 'teacher.pth')
-    torch.save({'state_dict': teacher.state_dict()}, teacher_file)
-    return teacher_file
+    return save_random_model(
+        osp.join(repo_root, TEACHER_CONFIG), tmp_path / 'teacher.pth')
 
 
-def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
-                                                  capsys, load_script):
-    teacher_file = random_teacher(repo_root, tmp_path)
+def test_prints_each_loss_with_its_gradient_ratio(
+        repo_root, tmp_path, capsys, load_script, random_teacher):
+    teacher_file = random_teacher
     data = str(tmp_path / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=1, image_size=(64, 64))
     tool = load_script(TOOL)
@@ -49,10 +42,11 @@ def test_prints_each_loss_with_its_gradient_ratio(repo_root, tmp_path,
 
 
 def test_malicious_checkpoint_is_refused_before_it_runs(
-        repo_root, tmp_path, load_script, malicious_checkpoint):
+        repo_root, load_script, malicious_checkpoint,
+        random_teacher):
     # The checkpoint's own folder is not trusted: it is loaded weights-only.
     evil, marker = malicious_checkpoint
-    teacher_file = random_teacher(repo_root, tmp_path)
+    teacher_file = random_teacher
     tool = load_script(TOOL)
     with pytest.raises(UnsafeCheckpointError) as error:
         tool.main([
@@ -63,10 +57,10 @@ def test_malicious_checkpoint_is_refused_before_it_runs(
     assert evil in str(error.value) and 'posix.system' in str(error.value)
 
 
-def test_checkpoint_of_another_model_is_refused(repo_root, tmp_path,
-                                                load_script):
+def test_checkpoint_of_another_model_is_refused(repo_root,
+                                                load_script, random_teacher):
     # Figures for weights that did not load would describe another model.
-    teacher_file = random_teacher(repo_root, tmp_path)
+    teacher_file = random_teacher
     tool = load_script(TOOL)
     with pytest.raises(RuntimeError, match='do not match exactly'):
         tool.main([

@@ -1,8 +1,6 @@
 """The main job through the tools: train a teacher, distil, export, test."""
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -19,31 +17,23 @@ ONE_ITER = [
 ]
 
 
-def tool(repo_root, *args, check=True):
-    result = subprocess.run([sys.executable, *args],
-                            cwd=repo_root,
-                            capture_output=True,
-                            text=True)
-    if check:
-        assert result.returncode == 0, (result.stdout[-3000:] +
-                                        result.stderr[-3000:])
-    return result
-
-
 @pytest.fixture(scope='module')
-def distilled(repo_root, tmp_path_factory):
+def distilled(tmp_path_factory, run_script, script_process):
     root = tmp_path_factory.mktemp('distill')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
-    tool(repo_root, 'tools/train.py', TEACHER_CONFIG, '--work-dir',
-         str(root / 'teacher'), '--data-root', data, '--cfg-options',
-         *ONE_ITER)
+    run_script('tools/train.py', TEACHER_CONFIG, '--work-dir',
+               str(root / 'teacher'), '--data-root', data, '--cfg-options',
+               *ONE_ITER)
     teacher = str(root / 'teacher_weights.pth')
-    tool(repo_root, 'tools/model_converters/to_weights_only.py',
-         str(root / 'teacher' / 'iter_1.pth'), teacher)
-    run = tool(repo_root, 'tools/train.py', DSAD_CONFIG, '--work-dir',
-               str(root / 'dsad'), '--data-root', data, '--cfg-options',
-               f'model.teacher_ckpt={teacher}', *ONE_ITER)
+    run_script('tools/model_converters/to_weights_only.py',
+               str(root / 'teacher' / 'iter_1.pth'), teacher)
+    # The training log goes to stderr as well as stdout.
+    run = script_process('tools/train.py', DSAD_CONFIG, '--work-dir',
+                         str(root / 'dsad'), '--data-root', data,
+                         '--cfg-options', f'model.teacher_ckpt={teacher}',
+                         *ONE_ITER)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return root, data, teacher, run.stdout + run.stderr
 
 
@@ -58,41 +48,35 @@ def test_validation_reports_student_and_teacher(distilled):
     assert (root / 'dsad' / 'best_IoU_iter_1.pth').exists()
 
 
-def test_exported_student_loads_with_student_config(repo_root, distilled):
+def test_exported_student_loads_with_student_config(distilled, run_script):
     root, data, _, _ = distilled
     student = str(root / 'student.pth')
-    tool(repo_root, 'tools/model_converters/to_weights_only.py',
-         str(root / 'dsad' / 'iter_1.pth'), student, '--strip-prefix',
-         'architecture.')
+    run_script('tools/model_converters/to_weights_only.py',
+               str(root / 'dsad' / 'iter_1.pth'), student, '--strip-prefix',
+               'architecture.')
     state = torch.load(student, weights_only=True)['state_dict']
     assert all(k.startswith(('backbone.', 'decode_head.')) for k in state)
     metrics_file = str(root / 'student_metrics.json')
     # A work dir elsewhere: the weights-only file needs no trust.
-    tool(repo_root, 'tools/test.py', STUDENT_CONFIG, student, '--work-dir',
-         str(root / 'eval'), '--data-root', data, '--metrics-out',
-         metrics_file)
+    run_script('tools/test.py', STUDENT_CONFIG, student, '--work-dir',
+               str(root / 'eval'), '--data-root', data, '--metrics-out',
+               metrics_file)
     assert {'IoU', 'nIoU', 'Pd', 'Fa_1e-6'} <= set(json.load(
         open(metrics_file)))
 
 
-def test_wrong_width_teacher_stops_before_training(repo_root, distilled):
+def test_wrong_width_teacher_stops_before_training(distilled, run_script,
+                                                    script_process):
     root, data, _, _ = distilled
     student_as_teacher = str(root / 'num4_as_teacher.pth')
-    tool(repo_root, 'tools/model_converters/to_weights_only.py',
-         str(root / 'dsad' / 'iter_1.pth'), student_as_teacher,
-         '--strip-prefix', 'architecture.')
-    result = tool(
-        repo_root,
-        'tools/train.py',
-        DSAD_CONFIG,
-        '--work-dir',
-        str(root / 'refused'),
-        '--data-root',
-        data,
-        '--cfg-options',
-        f'model.teacher_ckpt={student_as_teacher}',
-        *ONE_ITER,
-        check=False)
+    run_script('tools/model_converters/to_weights_only.py',
+               str(root / 'dsad' / 'iter_1.pth'), student_as_teacher,
+               '--strip-prefix', 'architecture.')
+    result = script_process('tools/train.py', DSAD_CONFIG, '--work-dir',
+                            str(root / 'refused'), '--data-root', data,
+                            '--cfg-options',
+                            f'model.teacher_ckpt={student_as_teacher}',
+                            *ONE_ITER)
     assert result.returncode != 0
     assert 'does not match the teacher config' in result.stderr
     assert not osp.exists(osp.join(root, 'refused', 'iter_1.pth'))

@@ -1,26 +1,13 @@
 """tools/analysis_tools/visualize_dsa.py on a tiny generated image."""
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
-import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 TOOL = 'tools/analysis_tools/visualize_dsa.py'
 CONFIG = 'configs/amfunet/amfunet_num4_nudt.py'
 HEIGHT, WIDTH = 40, 56
 NUM_PANELS = 3
-
-
-def run_tool(repo_root, *args):
-    return subprocess.run([sys.executable, TOOL, CONFIG, *args],
-                          cwd=repo_root,
-                          capture_output=True,
-                          text=True)
 
 
 def tiny_image(tmp_path):
@@ -32,32 +19,32 @@ def tiny_image(tmp_path):
     return path
 
 
-def test_writes_three_panels(repo_root, tmp_path):
+def test_writes_three_panels(tmp_path, script_process):
     out = str(tmp_path / 'dsa.png')
-    result = run_tool(repo_root, tiny_image(tmp_path), '--layer',
-                      'backbone.conv1', '--out', out)
+    result = script_process(TOOL, CONFIG, tiny_image(tmp_path), '--layer',
+                            'backbone.conv1', '--out', out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'randomly initialised' in result.stdout
     assert osp.isfile(out)
     assert cv2.imread(out).shape == (HEIGHT, NUM_PANELS * WIDTH, 3)
 
 
-def test_unknown_layer_lists_closest_names(repo_root, tmp_path):
-    result = run_tool(repo_root, tiny_image(tmp_path), '--layer',
-                      'backbone.conv_1', '--out', str(tmp_path / 'x.png'))
+def test_unknown_layer_lists_closest_names(tmp_path, script_process):
+    result = script_process(TOOL, CONFIG, tiny_image(tmp_path), '--layer',
+                            'backbone.conv_1', '--out',
+                            str(tmp_path / 'x.png'))
     assert result.returncode != 0
     assert 'backbone.conv1' in result.stderr
 
 
-def test_loads_a_checkpoint(repo_root, tmp_path):
-    init_default_scope('mmseg')
-    model = MODELS.build(Config.fromfile(osp.join(repo_root, CONFIG)).model)
-    checkpoint = str(tmp_path / 'weights.pth')
-    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+def test_loads_a_checkpoint(repo_root, tmp_path, script_process,
+                            save_random_model):
+    checkpoint = save_random_model(
+        osp.join(repo_root, CONFIG), tmp_path / 'weights.pth')
     out = str(tmp_path / 'dsa.png')
-    result = run_tool(repo_root, tiny_image(tmp_path), '--checkpoint',
-                      checkpoint, '--layer', 'decode_head.fuse1d', '--out',
-                      out)
+    result = script_process(TOOL, CONFIG, tiny_image(tmp_path),
+                            '--checkpoint', checkpoint, '--layer',
+                            'decode_head.fuse1d', '--out', out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'randomly initialised' not in result.stdout
     assert cv2.imread(out).shape == (HEIGHT, NUM_PANELS * WIDTH, 3)

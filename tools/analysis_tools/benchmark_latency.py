@@ -1,22 +1,28 @@
-"""CPU latency of teachers and students (a CPU version of DSAD Table 7).
+"""CPU latency of teachers and students per runtime, precision and threads.
 
-For each network, the teacher (num16) and the student (num4) run as
-deployed (normalisation, network, sigmoid: ``DeployedNetwork``) on one
-1x3x256x256 image, in PyTorch eager mode and in ONNX Runtime, all in one
-process with the same thread count, so that ratios are comparable. Each
-time is the median of ``--runs`` runs after ``--warmup`` runs. Weights are
-random: latency does not depend on their values. ONNX Runtime's output
-is compared with eager's on the same image (largest difference, masks at
-0.5); with random weights the masks can be trivial, so the mask parity
-that counts is tests/test_apis/test_onnx_export.py's.
+Each network's teacher (num16) and student (num4) run as deployed
+(normalisation, network, sigmoid: ``DeployedNetwork``) on one 1x3xSxS image
+in PyTorch eager mode and, from the same exported ONNX file, in ONNX
+Runtime and OpenVINO (the inferencer's backends,
+:mod:`mmdsad.apis.backends`), in fp32 and INT8 (a QDQ copy from
+:func:`mmdsad.apis.quantize_onnx`, calibrated here on random frames: with
+random weights only its latency means anything; its accuracy is
+``tools/deployment/quantize_onnx.py``'s), at each thread count and size,
+all in one process, so that ratios are comparable. Each time is the median
+of ``--runs`` runs after ``--warmup``. Weights are random: latency does not
+depend on their values. Every runtime's output is compared with eager's on
+the same image (largest difference, masks at 0.5).
 
-It prints one row per model (MACs, time per runtime, the GMAC/s each time
-means) and the student/teacher speed-up per runtime beside the paper's
-NVIDIA AGX and Ascend-310B speed-ups.
+It prints one table (network, width, runtime, precision, threads, size,
+GMACs, ms, GMAC/s, speed-up over eager at the same threads and size, max
+|diff| vs eager) and the student/teacher speed-up per runtime (fp32, the
+first threads and size) beside the paper's NVIDIA AGX and Ascend-310B.
+Timings under load (e.g. ``nice -n 19`` beside other jobs) are unreliable
+in absolute terms; ratios within one run are less so.
 
-Example (on a quiet machine; about 10 minutes with 1 thread):
-    python tools/analysis_tools/benchmark_latency.py --threads 1 \
-        --out-json work_dirs/latency.json
+Example (about 20 minutes on a quiet 2-core machine):
+    python tools/analysis_tools/benchmark_latency.py --threads 1 2 \
+        --sizes 256 512 --out-json work_dirs/latency.json
 """
 import argparse
 import json
@@ -25,7 +31,7 @@ import os.path as osp
 import statistics
 import tempfile
 import time
-from typing import Callable, Dict
+from typing import Any, Callable, Dict, List
 
 import numpy as np
 import torch
@@ -34,7 +40,8 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 from mmdsad.analysis import count_complexity
-from mmdsad.apis import DeployedNetwork, export_onnx
+from mmdsad.apis import DeployedNetwork, export_onnx, quantize_onnx
+from mmdsad.apis.backends import INFERENCE_BACKENDS
 
 # (teacher, student) configs per network.
 NETWORKS = {
@@ -45,6 +52,9 @@ NETWORKS = {
     'DMFNet': ('configs/dmfnet/dmfnet_num16_nudt.py',
                'configs/dmfnet/dmfnet_num4_nudt.py'),
 }
+WIDTHS = ('teacher', 'student')
+RUNTIMES = ('onnxruntime', 'openvino')
+PRECISIONS = ('fp32', 'int8')
 # DSAD Table 7 (256x256, batch 1): student/teacher speed-ups.
 PAPER_SPEEDUPS = {
     'DNANet': dict(agx=2.66, ascend=2.77),
@@ -52,31 +62,40 @@ PAPER_SPEEDUPS = {
     'DMFNet': dict(agx=2.96, ascend=2.80),
 }
 PROTOCOL_RUNS = 20
+CALIBRATION_FRAMES = 4
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='CPU latency of IRSTD teachers and students')
-    parser.add_argument('--threads', type=int, default=1,
-                        help='intra-op threads of both runtimes')
+    parser.add_argument('--threads', type=int, nargs='+', default=[1],
+                        help='intra-op thread counts (every runtime)')
+    parser.add_argument('--sizes', type=int, nargs='+', default=[256],
+                        help='square input sizes')
     parser.add_argument('--runs', type=int, default=PROTOCOL_RUNS,
                         help='timed runs per model (median reported)')
     parser.add_argument('--warmup', type=int, default=5,
                         help='untimed runs first')
-    parser.add_argument('--shape', type=int, nargs=2, default=[256, 256],
-                        metavar=('H', 'W'), help='input size')
     parser.add_argument('--networks', nargs='+', choices=list(NETWORKS),
                         default=list(NETWORKS))
+    parser.add_argument('--widths', nargs='+', choices=WIDTHS,
+                        default=list(WIDTHS))
+    parser.add_argument('--runtimes', nargs='+', choices=RUNTIMES,
+                        default=list(RUNTIMES))
+    parser.add_argument('--precisions', nargs='+', choices=PRECISIONS,
+                        default=list(PRECISIONS))
     parser.add_argument('--out-json', help='also write the figures here')
     return parser.parse_args()
 
 
-def median_ms(run: Callable[[], object], warmup: int, runs: int) -> float:
-    """Median wall time of ``run`` in milliseconds, after ``warmup`` calls.
+def median_ms(run: Callable[[Any], object], inputs: Any, warmup: int,
+              runs: int) -> float:
+    """Median wall time of ``run(inputs)`` in ms, after ``warmup`` calls.
 
     Args:
         run (Callable): The call to time.
+        inputs: Its argument.
         warmup (int): Untimed calls first.
         runs (int): Timed calls.
 
@@ -84,101 +103,125 @@ def median_ms(run: Callable[[], object], warmup: int, runs: int) -> float:
         float: Median time in ms.
     """
     for _ in range(warmup):
-        run()
+        run(inputs)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        run()
+        run(inputs)
         times.append(1e3 * (time.perf_counter() - start))
     return statistics.median(times)
 
 
 def benchmark_model(config: str, args: argparse.Namespace,
-                    images: torch.Tensor, work_dir: str) -> Dict:
-    """Time one model in both runtimes and compare their masks.
+                    work_dir: str) -> List[Dict]:
+    """Time one model in every runtime, precision, thread count and size.
 
     Args:
         config (str): Network config path.
-        args (argparse.Namespace): Runs, warm-up, threads.
-        images (Tensor): The (1, 3, H, W) input.
-        work_dir (str): Where the ONNX file is written.
+        args (argparse.Namespace): The command line.
+        work_dir (str): Where the ONNX files are written.
 
     Returns:
-        dict: ``gmacs``, ``eager_ms``, ``onnxruntime_ms``,
-        ``max_abs_diff`` and ``masks_equal``.
+        list[dict]: One row per runtime x precision x threads x size,
+        eager first in each (threads, size).
     """
-    import onnxruntime
     cfg = Config.fromfile(osp.join(REPO_ROOT, config))
     init_default_scope('mmseg')
     network = DeployedNetwork(MODELS.build(cfg.model)).eval()
-    gmacs = count_complexity(cfg, tuple(images.shape[1:]))['flops'] / 1e9
-    onnx_file = osp.join(work_dir, osp.basename(config) + '.onnx')
+    files = dict(fp32=osp.join(work_dir, osp.basename(config) + '.onnx'))
     # A private temporary folder: a repeated network may replace its file.
-    export_onnx(network, onnx_file, overwrite=True)
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = args.threads
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(
-        onnx_file, options, providers=['CPUExecutionProvider'])
-    feed = {'images': images.numpy()}
-    with torch.no_grad():
-        eager_ms = median_ms(lambda: network(images), args.warmup, args.runs)
-        expected = network(images).numpy()
-    onnxruntime_ms = median_ms(lambda: session.run(None, feed), args.warmup,
-                               args.runs)
-    actual = session.run(None, feed)[0]
-    return dict(
-        gmacs=gmacs,
-        eager_ms=eager_ms,
-        onnxruntime_ms=onnxruntime_ms,
-        max_abs_diff=float(np.abs(actual - expected).max()),
-        masks_equal=bool(((actual > 0.5) == (expected > 0.5)).all()))
+    export_onnx(network, files['fp32'], overwrite=True)
+    if 'int8' in args.precisions:
+        files['int8'] = files['fp32'][:-len('.onnx')] + '_int8.onnx'
+        calibration = [
+            np.random.default_rng(seed).uniform(
+                0, 255, (1, 3, 64, 64)).astype(np.float32)
+            for seed in range(CALIBRATION_FRAMES)
+        ]
+        quantize_onnx(files['fp32'], files['int8'], calibration,
+                      overwrite=True)
+    rows = []
+    for size in args.sizes:
+        gmacs = count_complexity(cfg, (3, size, size))['flops'] / 1e9
+        images = torch.rand(1, 3, size, size) * 255
+        for threads in args.threads:
+            torch.set_num_threads(threads)
+            with torch.no_grad():
+                eager_ms = median_ms(network, images, args.warmup,
+                                     args.runs)
+                expected = network(images).numpy()
+            setting = dict(threads=threads, size=size, gmacs=gmacs)
+            rows.append(dict(runtime='eager', precision='fp32',
+                             ms=eager_ms, max_abs_diff=0.0,
+                             masks_equal=True, **setting))
+            for runtime in args.runtimes:
+                for precision in args.precisions:
+                    backend = INFERENCE_BACKENDS.build(
+                        dict(type=runtime, model_file=files[precision],
+                             config=cfg, threads=threads))
+                    feed = images.numpy()
+                    ms = median_ms(backend.run, feed, args.warmup,
+                                   args.runs)
+                    actual = backend.run(feed)
+                    rows.append(dict(
+                        runtime=runtime, precision=precision, ms=ms,
+                        max_abs_diff=float(np.abs(actual - expected).max()),
+                        masks_equal=bool(((actual > 0.5) == (
+                            expected > 0.5)).all()),
+                        **setting))
+            for row in rows:
+                if row['threads'] == threads and row['size'] == size:
+                    row['vs_eager'] = eager_ms / row['ms']
+    return rows
 
 
-def print_tables(results: Dict[str, Dict[str, Dict]]) -> None:
+def print_tables(results: Dict[str, Dict[str, List[Dict]]]) -> None:
     """Print the per-model table and the speed-up table."""
-    print('| network | model | GMACs | eager ms | ORT ms | ORT vs eager '
-          '| eager GMAC/s | ORT GMAC/s | masks equal | max abs diff |')
-    print('|---|---|---|---|---|---|---|---|---|---|')
+    print('| network | model | runtime | precision | threads | size | GMACs '
+          '| ms | GMAC/s | vs eager | masks equal | max abs diff |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
     for name, models in results.items():
-        for role, r in models.items():
-            print(f'| {name} | {role} | {r["gmacs"]:.2f} '
-                  f'| {r["eager_ms"]:.1f} | {r["onnxruntime_ms"]:.1f} '
-                  f'| {r["eager_ms"] / r["onnxruntime_ms"]:.2f}x '
-                  f'| {r["gmacs"] / r["eager_ms"] * 1e3:.1f} '
-                  f'| {r["gmacs"] / r["onnxruntime_ms"] * 1e3:.1f} '
-                  f'| {r["masks_equal"]} | {r["max_abs_diff"]:.1e} |')
-    print('\n| network | eager student/teacher | ORT student/teacher '
-          '| paper AGX | paper Ascend-310B |')
+        for role, rows in models.items():
+            for r in rows:
+                print(f'| {name} | {role} | {r["runtime"]} '
+                      f'| {r["precision"]} | {r["threads"]} | {r["size"]} '
+                      f'| {r["gmacs"]:.2f} | {r["ms"]:.1f} '
+                      f'| {r["gmacs"] / r["ms"] * 1e3:.1f} '
+                      f'| {r["vs_eager"]:.2f}x | {r["masks_equal"]} '
+                      f'| {r["max_abs_diff"]:.1e} |')
+    if not all(set(models) == set(WIDTHS) for models in results.values()):
+        return
+    print('\n| network | runtime | student/teacher (fp32, first threads '
+          'and size) | paper AGX | paper Ascend-310B |')
     print('|---|---|---|---|---|')
     for name, models in results.items():
-        teacher, student = models['teacher'], models['student']
         paper = PAPER_SPEEDUPS[name]
-        print(f'| {name} '
-              f'| {teacher["eager_ms"] / student["eager_ms"]:.2f}x '
-              f'| {teacher["onnxruntime_ms"] / student["onnxruntime_ms"]:.2f}x'
-              f' | {paper["agx"]:.2f}x | {paper["ascend"]:.2f}x |')
+        first = models['student'][0]
+        for teacher, student in zip(models['teacher'], models['student']):
+            if (student['precision'] != 'fp32'
+                    or student['threads'] != first['threads']
+                    or student['size'] != first['size']):
+                continue
+            print(f'| {name} | {student["runtime"]} '
+                  f'| {teacher["ms"] / student["ms"]:.2f}x '
+                  f'| {paper["agx"]:.2f}x | {paper["ascend"]:.2f}x |')
 
 
 def main() -> None:
     args = parse_args()
-    torch.set_num_threads(args.threads)
     if args.runs < PROTOCOL_RUNS:
         print(f'note: {args.runs} runs per model, fewer than the '
               f'{PROTOCOL_RUNS} of the protocol')
-    print(f'threads: {args.threads} (torch and ONNX Runtime), input '
-          f'1x3x{args.shape[0]}x{args.shape[1]}, median of {args.runs} '
-          f'runs after {args.warmup} warm-up, CPU: {os.cpu_count()} cores '
-          f'visible, torch {torch.__version__}')
-    images = torch.rand(1, 3, *args.shape) * 255
-    results: Dict[str, Dict[str, Dict]] = {}
+    print(f'threads {args.threads}, sizes {args.sizes}, batch 1, median of '
+          f'{args.runs} runs after {args.warmup} warm-up, CPU: '
+          f'{os.cpu_count()} cores visible, torch {torch.__version__}')
+    results: Dict[str, Dict[str, List[Dict]]] = {}
     with tempfile.TemporaryDirectory() as work_dir:
         for name in args.networks:
-            teacher, student = NETWORKS[name]
+            configs = dict(zip(WIDTHS, NETWORKS[name]))
             results[name] = {
-                role: benchmark_model(config, args, images, work_dir)
-                for role, config in (('teacher', teacher), ('student',
-                                                            student))
+                role: benchmark_model(configs[role], args, work_dir)
+                for role in args.widths
             }
     print_tables(results)
     if args.out_json:

@@ -6,8 +6,9 @@ every NCHW tensor they see. This tool builds each config's model (a
 distillation config with a random teacher), runs ``train_step`` on one
 synthetic batch, alternating NCHW and channels-last rounds so that a
 change of machine load hits both alike, and prints seconds per step and
-their ratio, for each thread count of ``--threads``. No test asserts on these figures; record them in
-docs/results.md with the machine they came from.
+their ratio, for each thread count of ``--threads``. No test asserts on
+these figures; record them in docs/results.md with the machine they came
+from.
 
 Example (the demo's three trainings, its batch):
     python tools/analysis_tools/benchmark_memory_format.py \

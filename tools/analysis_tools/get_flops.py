@@ -1,7 +1,7 @@
 """Print the parameters and FLOPs (multiply-accumulates) of a config's model.
 
 The counts are those of the deployed network in eval mode, as mmseg's
-get_flops and the DSAD paper's tables report them (networks.md).
+get_flops and the DSAD paper's tables report them (docs/networks.md).
 
 Example:
     python tools/analysis_tools/get_flops.py \

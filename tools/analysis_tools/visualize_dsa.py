@@ -2,8 +2,8 @@
 
 Writes one PNG with three panels of the image's size, side by side: the
 input image | the chosen layer's output (channel mean, min-max normalised)
-| the DSA weights of that output (paper-spec.md §1.3; fixed base kernel, as
-in distillation), shown on their fixed range [0.5, 1] so that images and
+| the DSA weights of that output (docs/paper-spec.md §1.3; fixed base kernel,
+as in distillation), shown on their fixed range [0.5, 1] so that images and
 layers compare. Without a checkpoint the network is randomly initialised
 (its config's init), which shows the mechanics, not a trained model.
 
@@ -13,7 +13,6 @@ Example:
         --checkpoint teacher.pth --layer backbone.conv0_4 --out dsa.png
 """
 import argparse
-import difflib
 from typing import List
 
 import cv2
@@ -31,12 +30,10 @@ import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.datasets.transforms.loading import load_pil_image, pil_to_array
 from mmdsad.models.layers import DSA
 from mmdsad.models.layers.dsa import BASE_KERNELS
+from mmdsad.utils.names import NUM_SUGGESTIONS, closest_names
 
 # DSA weights are sigmoids of non-negative contrasts: always in [0.5, 1].
 DSA_RANGE = (0.5, 1.0)
-NUM_SUGGESTIONS = 5
-# Loose enough that a typo or a missing prefix still finds the layer.
-SUGGESTION_CUTOFF = 0.4
 COLORMAP = cv2.COLORMAP_JET
 
 
@@ -83,8 +80,7 @@ def find_module(model: nn.Module, name: str) -> nn.Module:
     if name in modules:
         return modules[name]
     names: List[str] = [n for n in modules if n]
-    close = difflib.get_close_matches(
-        name, names, n=NUM_SUGGESTIONS, cutoff=SUGGESTION_CUTOFF)
+    close = closest_names(name, names)
     hint = ', '.join(close) if close else ', '.join(names[:NUM_SUGGESTIONS])
     raise ValueError(f'no module named {name!r} in the model; closest: '
                      f'{hint}')

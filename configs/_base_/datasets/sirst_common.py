@@ -1,6 +1,6 @@
 # Shared by every SIRST-layout dataset (images/, masks/, 50_50/ splits);
 # a dataset file sets only its data_root. The training augmentation is
-# DNANet's (networks.md §2a): flip, long side rescaled to [0.5, 2] x 256,
+# DNANet's (docs/networks.md §2a): flip, long side rescaled to [0.5, 2] x 256,
 # crop, zero-pad to 256, Gaussian blur with p = 0.5. Testing runs at each
 # image's original size (the data preprocessor pads to the network stride),
 # so metrics are at the original size.

@@ -1,4 +1,4 @@
-# The training recipe of every comparison method, DSAD's (paper-spec.md
+# The training recipe of every comparison method, DSAD's (docs/paper-spec.md
 # §1.6): Adagrad lr 0.05, cosine annealing, batch 16 (the dataset base).
 # Validation reports the student (plain keys, so save_best='IoU' keeps the
 # best student), then the teacher ('teacher.' keys).

@@ -1,12 +1,12 @@
-# DSAD (paper-spec.md §1.2-1.6) on DSAD's layer set ('encoder': the deepest
-# encoder stage, semantics at low resolution; 'decoder': a full-resolution
-# decoder feature, localisation), each its own PWMSE loss: the student map
-# goes through single_teacher_aligned.py's 1x1 conv + BN connector to the
-# teacher's width (dropped at export); the weight map is DSA of the teacher
-# map (fixed base kernel, no gradient). Loss (Eq. 13): alpha * SoftIoU +
-# beta * sum of PWMSE with alpha : beta = 1 : 2; alpha = 1 is the SoftIoU
-# weight of the student's own config. The distillation warm-up is
-# single_teacher.py's, as for every method.
+# DSAD (docs/paper-spec.md §1.2-1.6) on DSAD's layer set ('encoder': the
+# deepest encoder stage, semantics at low resolution; 'decoder': a
+# full-resolution decoder feature, localisation), each its own PWMSE loss:
+# the student map goes through single_teacher_aligned.py's 1x1 conv + BN
+# connector to the teacher's width (dropped at export); the weight map is
+# DSA of the teacher map (fixed base kernel, no gradient). Loss (Eq. 13):
+# alpha * SoftIoU + beta * sum of PWMSE with alpha : beta = 1 : 2; alpha = 1
+# is the SoftIoU weight of the student's own config. The distillation
+# warm-up is single_teacher.py's, as for every method.
 # A leaf adds the networks, the layer recorders and the connector widths:
 # model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
 _base_ = './single_teacher_aligned.py'

@@ -2,11 +2,12 @@
 # 256x256). Data preprocessing: irstd_preprocessor.py (it pads to stride
 # 16; the network needs 8).
 #
-# One image in: in training the backbone itself blurs the first encoder's
-# input (per-sample sigma ~ U(0, 1), the reference's PIL radius) and feeds
-# the clean image to the second; in testing both see the same image.
-# train_blur=None turns the blur off. Parameter count includes TCFM's
-# post_2, built but unused by the reference and counted by the paper.
+# One image in: in training the backbone's train_blur module blurs the
+# first encoder's input (per-sample sigma ~ U(0, 1), the reference's PIL
+# radius) and the second sees the clean image; in eval mode the module is
+# the identity, so both see the same image. train_blur=None removes it.
+# Parameter count includes TCFM's post_2, built but unused by the
+# reference and counted by the paper.
 _base_ = './irstd_preprocessor.py'
 num16 = (16, 32, 64, 128, 256)
 model = dict(
@@ -16,7 +17,8 @@ model = dict(
         type='DMFNet',
         channels=num16,
         num_blocks=(2, 2, 2, 2),
-        train_blur=dict(sigma_range=(0.0, 1.0))),
+        train_blur=dict(
+            type='RandomBatchGaussianBlur', sigma_range=(0.0, 1.0))),
     decode_head=dict(
         type='DMFNetHead',
         channels_per_level=num16,

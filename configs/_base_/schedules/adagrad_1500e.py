@@ -1,4 +1,4 @@
-# AMFU-Net's recipe (networks.md §2b): Adagrad lr 0.05 held constant (no
+# AMFU-Net's recipe (docs/networks.md §2b): Adagrad lr 0.05 held constant (no
 # scheduler), 1500 epochs, batch 16 (set by the dataset configs). The
 # cosine recipe of DNANet and DSAD (adagrad_cosine_1500e.py) inherits this
 # file and adds its scheduler.

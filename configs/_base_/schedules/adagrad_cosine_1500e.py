@@ -1,4 +1,5 @@
-# DNANet's recipe (networks.md §2a), also DSAD's (paper-spec.md §1.6):
+# DNANet's recipe (docs/networks.md §2a), also DSAD's
+# (docs/paper-spec.md §1.6):
 # Adagrad lr 0.05, cosine annealing to 1e-5 over 1500 epochs, batch 16.
 # Loop, optimiser and hooks are those of the constant-rate recipe.
 _base_ = './adagrad_1500e.py'

@@ -1,5 +1,4 @@
 """Random Gaussian blur, the photometric augmentation used by DNANet."""
-import math
 from typing import Optional, Sequence
 
 import cv2
@@ -8,7 +7,7 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmseg.registry import TRANSFORMS
 
-from mmdsad.utils.gaussian import gaussian_kernel_size
+from mmdsad.utils.gaussian import check_sigma_range, gaussian_kernel_size
 
 # Dtypes cv2.GaussianBlur filters natively; others go through float32.
 _CV2_DTYPES = (np.uint8, np.uint16, np.int16, np.float32, np.float64)
@@ -44,16 +43,9 @@ class RandomGaussianBlur(BaseTransform):
                  sigma_range: Sequence[float] = (0.0, 1.0)) -> None:
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'prob must be in [0, 1], got {prob}')
-        if len(sigma_range) != 2:
-            raise ValueError('sigma_range must be (low, high), got '
-                             f'{sigma_range}')
-        low, high = (float(v) for v in sigma_range)
-        if not (math.isfinite(low) and math.isfinite(high)
-                and 0.0 <= low <= high):
-            raise ValueError('sigma_range must satisfy 0 <= low <= high '
-                             f'(finite), got {sigma_range}')
         self.prob = prob
-        self.sigma_range = (low, high)
+        self.sigma_range = check_sigma_range(sigma_range,
+                                             type(self).__name__)
 
     @cache_randomness
     def _random_sigma(self) -> Optional[float]:

@@ -3,7 +3,7 @@
 FDEP (arXiv 2512.05511) names HSE "multi-threshold integral evaluation at
 both pixel-level confidence and target-level robustness" but does not
 publish its formula. **This is mmdsad's own definition**
-(docs paper-spec §2.2), not the paper's: over probability thresholds T,
+(docs/paper-spec.md §2.2), not the paper's: over probability thresholds T,
 
 * pixel term    P = mean over t in T of (IoU(t) + nIoU(t)) / 2,
 * target term   R = mean over t in T of Pd(t) * (1 - min(1, Fa(t) / Fa_ref)),

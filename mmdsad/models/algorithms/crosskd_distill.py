@@ -11,7 +11,8 @@ from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 from torch import Tensor
 
-from ...utils.distill_checks import DistillConfigError, closest_names
+from ...utils.distill_checks import DistillConfigError
+from ...utils.names import closest_names
 from .checked_teacher_distill import CheckedTeacherDistill
 
 EPS = 1e-6

@@ -23,7 +23,6 @@ AMFU_SA_KERNEL = 3
 # The reference builds every encoder stage from a single block.
 BLOCKS_PER_STAGE = 1
 NUM16_CHANNELS = (16, 32, 64, 128, 256)
-NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def amfu_block_kwargs(spatial_attention: Optional[dict] = None) -> dict:

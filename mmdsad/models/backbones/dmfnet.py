@@ -11,12 +11,11 @@ each decoder output with the two skips again. The 1x1 projections and the
 classifier are the decode head
 (:class:`mmdsad.models.decode_heads.DMFNetHead`).
 
-Module names follow the reference code (networks.md §2c, ``unet_resnet_18``
-in ``BJZHOU2000/DMFNet:model/some_nets.py``) so MMRazor recorders address
-them as ``backbone.layer_4_0``, ``backbone.mul_scales``,
+Module names follow the reference code (docs/networks.md §2c,
+``unet_resnet_18`` in ``BJZHOU2000/DMFNet:model/some_nets.py``) so MMRazor
+recorders address them as ``backbone.layer_4_0``, ``backbone.mul_scales``,
 ``backbone.fuse_0`` and so on.
 """
-import math
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -26,8 +25,6 @@ from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from mmdsad.utils.gaussian import gaussian_kernel_size
-
 from ..layers import REAM, TCFM
 from ..layers.ream import REAM_NUM_GROUPS
 
@@ -35,13 +32,10 @@ NUM_LEVELS = 5
 # Encoder levels (0-3); level 4 is the shared bottleneck.
 NUM_ENCODER_LEVELS = 4
 NUM16_CHANNELS = (16, 32, 64, 128, 256)
-NUM4_CHANNELS = (4, 8, 16, 32, 64)
 # Reference training: PIL GaussianBlur(radius=random.random()) on every
 # crop fed to the first encoder (PIL's radius is the standard deviation).
-REFERENCE_TRAIN_BLUR = dict(sigma_range=(0.0, 1.0))
-# Below this sigma the kernel is a unit impulse to float precision, so
-# clamping sigma there turns sigma = 0 into "no blur" without dividing by 0.
-MIN_BLUR_SIGMA = 1e-3
+REFERENCE_TRAIN_BLUR = dict(type='RandomBatchGaussianBlur',
+                            sigma_range=(0.0, 1.0))
 
 
 def _upsample(x: Tensor, size: Tuple[int, int]) -> Tensor:
@@ -109,56 +103,6 @@ def make_res_stage(in_channels: int, out_channels: int,
           for _ in range(num_blocks - 1)))
 
 
-def _check_sigma_range(sigma_range: Sequence[float]) -> Tuple[float, float]:
-    """Validate and return ``(low, high)`` of the training blur's sigma."""
-    if len(sigma_range) != 2:
-        raise ValueError('DMFNet train_blur sigma_range must be (low, high), '
-                         f'got {sigma_range}')
-    low, high = (float(v) for v in sigma_range)
-    if not (math.isfinite(low) and math.isfinite(high)
-            and 0.0 <= low <= high):
-        raise ValueError('DMFNet train_blur sigma_range must satisfy '
-                         f'0 <= low <= high (finite), got {sigma_range}')
-    return low, high
-
-
-def gaussian_blur_per_sample(x: Tensor, sigmas: Tensor) -> Tensor:
-    """Blur every image of a batch with its own Gaussian.
-
-    A separable, depthwise Gaussian truncated at ±3 sigma of the largest
-    sigma (the same truncation as the ``RandomGaussianBlur`` transform),
-    normalised to unit sum, with replicated borders (as PIL's blur). A
-    sigma of 0 leaves its image unchanged.
-
-    Args:
-        x (Tensor): Images of shape (B, C, H, W), floating point.
-        sigmas (Tensor): Standard deviations in pixels, shape (B,), >= 0.
-
-    Returns:
-        Tensor: Blurred images of shape (B, C, H, W).
-    """
-    batch, channels, height, width = x.shape
-    max_sigma = float(sigmas.max())
-    if max_sigma <= 0.0:
-        return x
-    radius = gaussian_kernel_size(max_sigma) // 2
-    offsets = torch.arange(
-        -radius, radius + 1, dtype=x.dtype, device=x.device)
-    sigmas = sigmas.to(x).clamp_min(MIN_BLUR_SIGMA)[:, None]
-    kernels = torch.exp(-0.5 * (offsets / sigmas)**2)
-    kernels = kernels / kernels.sum(dim=1, keepdim=True)
-    # One depthwise filter per (image, channel): fold the batch into the
-    # channels so a single grouped convolution applies per-sample kernels.
-    kernels = kernels.repeat_interleave(channels, dim=0)
-    planes = batch * channels
-    out = x.reshape(1, planes, height, width)
-    out = F.pad(out, (radius, radius, 0, 0), mode='replicate')
-    out = F.conv2d(out, kernels.view(planes, 1, 1, -1), groups=planes)
-    out = F.pad(out, (0, 0, radius, radius), mode='replicate')
-    out = F.conv2d(out, kernels.view(planes, 1, -1, 1), groups=planes)
-    return out.view(batch, channels, height, width)
-
-
 @MODELS.register_module()
 class DMFNet(BaseModule):
     """Dual encoders, bottleneck, REAM, decoder and TCFMs of DMFNet.
@@ -166,20 +110,20 @@ class DMFNet(BaseModule):
     **One image in.** Like every mmseg backbone it takes one image batch.
     The reference feeds two: a Gaussian-blurred crop to the first encoder
     and the clean crop to the second in training, the same image to both in
-    testing. Here, in training mode and when ``train_blur`` is set, the
-    backbone blurs the first encoder's input itself, with a per-sample sigma
-    drawn uniformly from ``sigma_range`` from torch's global RNG (so it is
-    deterministic given ``torch.manual_seed``). Otherwise (eval mode, or
-    ``train_blur=None``) both encoders get the same input.
+    testing. Here the first encoder's input goes through ``train_blur``, a
+    module built from config (by default
+    :class:`~mmdsad.models.layers.RandomBatchGaussianBlur`: a per-sample
+    sigma drawn uniformly from ``sigma_range`` in training, the identity in
+    eval mode). With ``train_blur=None`` both encoders always get the same
+    input.
 
-    The blur runs on the normalised tensor. With a unit-sum kernel and
-    replicated borders it commutes with the preprocessor's per-channel
-    affine normalisation, so it equals blurring the raw crop and then
-    normalising, at the image borders too. It differs from the reference
-    only (a) next to padding the preprocessor adds after normalisation
-    (only for crops that are not a multiple of 16; the training crops are
-    256), which the blur mixes into the border pixels, and (b) in that PIL
-    approximates the Gaussian with box blurs and rounds to uint8.
+    The blur runs on the normalised tensor, where it equals blurring the
+    raw crop and then normalising (see the module). It differs from the
+    reference only (a) next to padding the preprocessor adds after
+    normalisation (only for crops that are not a multiple of 16; the
+    training crops are 256), which the blur mixes into the border pixels,
+    and (b) in that PIL approximates the Gaussian with box blurs and rounds
+    to uint8.
 
     **Batch size 1.** TCFM's top-down branches batch-normalise globally
     pooled (B, C, 1, 1) features, which ``nn.BatchNorm2d`` refuses for B = 1
@@ -212,9 +156,10 @@ class DMFNet(BaseModule):
             of the bottleneck (level 0 stages have one). As in the
             reference, every decoder stage of levels 1-3 uses
             ``num_blocks[2]`` blocks. (2, 2, 2, 2) is the reference's.
-        train_blur (dict, optional): ``dict(sigma_range=(low, high))``: blur
-            the first encoder's input in training. Defaults to the
-            reference's (0, 1). None: both encoders always see the same
+        train_blur (dict, optional): Config of the module applied to the
+            first encoder's input; ``type`` defaults to
+            ``'RandomBatchGaussianBlur'``. Defaults to the reference's
+            sigma range (0, 1). None: both encoders always see the same
             input.
         spatial_attention (dict, optional): Spatial attention applied to
             every TCFM output (e.g. ``dict(type='DSA')``). None (the
@@ -261,14 +206,10 @@ class DMFNet(BaseModule):
                 f'for num4, 256 for num16); got channels={list(channels)}')
         self.channels = tuple(channels)
         self.num_blocks = tuple(num_blocks)
-        self.sigma_range = None
-        if train_blur is not None:
-            unknown = set(train_blur) - {'sigma_range'}
-            if unknown or 'sigma_range' not in train_blur:
-                raise ValueError('DMFNet train_blur must be '
-                                 'dict(sigma_range=(low, high)) or None, got '
-                                 f'{train_blur}')
-            self.sigma_range = _check_sigma_range(train_blur['sigma_range'])
+        # A child module without parameters or buffers: the state dict is
+        # the same with and without it.
+        self.train_blur = None if train_blur is None else MODELS.build(
+            train_blur, default_args=dict(type='RandomBatchGaussianBlur'))
 
         # Two unshared encoders: layer_k sees the (blurred) first view,
         # layer_k_0 the clean second view.
@@ -292,25 +233,6 @@ class DMFNet(BaseModule):
                 f'fuse_{level}',
                 TCFM(width, spatial_attention=spatial_attention))
 
-    def _views(self, x: Tensor) -> Tuple[Tensor, Tensor]:
-        """Inputs of the first and the second encoder.
-
-        Args:
-            x (Tensor): Images of shape (B, C, H, W).
-
-        Returns:
-            tuple[Tensor, Tensor]: (first view, second view); the first is
-            blurred only in training with ``train_blur`` set.
-        """
-        if not self.training or self.sigma_range is None:
-            return x, x
-        low, high = self.sigma_range
-        # Drawn on the CPU so the draw is the same on every device.
-        sigmas = low + (high - low) * torch.rand(x.shape[0])
-        with torch.no_grad():
-            blurred = gaussian_blur_per_sample(x, sigmas.to(x.device))
-        return blurred, x
-
     def _encode(self, x: Tensor, suffix: str) -> Tuple[Tensor, ...]:
         """Run one encoder (``suffix`` '' or '_0'); max-pool before 2, 3."""
         features = []
@@ -330,9 +252,9 @@ class DMFNet(BaseModule):
         Returns:
             tuple[Tensor]: See the class docstring.
         """
-        view_1, view_2 = self._views(x)
+        view_1 = x if self.train_blur is None else self.train_blur(x)
         skips_1 = self._encode(view_1, '')
-        skips_2 = self._encode(view_2, '_0')
+        skips_2 = self._encode(x, '_0')
         x_4_0 = self.layer_4_0(
             torch.cat([
                 F.max_pool2d(skips_1[-1], 2),

@@ -27,7 +27,6 @@ NUM_LEVELS = 5
 DNANET_CHANNEL_RATIO = 16
 DNANET_SA_KERNEL = 7
 NUM16_CHANNELS = (16, 32, 64, 128, 256)
-NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def _resample(x: Tensor, scale: float) -> Tensor:

@@ -17,7 +17,7 @@ class DSAWeightConnector(BaseConnector):
     the :class:`~mmdsad.models.layers.DSA` module with a **fixed** base
     kernel: in distillation DSA runs on frozen teacher features, and a
     learnable kernel would be driven towards zero weights by the loss it
-    weights (paper-spec.md §1.3), so the connector has no parameters and
+    weights (docs/paper-spec.md §1.3), so the connector has no parameters and
     computes under ``no_grad``.
 
     Args:

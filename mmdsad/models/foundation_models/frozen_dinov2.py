@@ -3,11 +3,11 @@
 FDEP (arXiv 2512.05511, Fig. 1) guides training with a frozen visual
 foundation model labelled "DINO" whose four feature taps ("Dino-FI") feed
 the SAMF modules. The paper gives no further detail. Our reading
-(paper-spec §2.2): DINOv2 (ViT-S/14 by default; any size and the register
-variants, chosen by the snapshot), Hugging Face ``transformers``' model
-(no hand-written ViT), weights from a local snapshot directory only; it sees
-the raw image with its own ImageNet normalisation at a side that is a
-multiple of 14; four evenly spaced transformer blocks are tapped, each
+(docs/paper-spec.md §2.2): DINOv2 (ViT-S/14 by default; any size and the
+register variants, chosen by the snapshot), Hugging Face ``transformers``'
+model (no hand-written ViT), weights from a local snapshot directory only;
+it sees the raw image with its own ImageNet normalisation at a side that is
+a multiple of 14; four evenly spaced transformer blocks are tapped, each
 block's tokens pass the model's final LayerNorm (as DINOv2's
 ``get_intermediate_layers(norm=True)`` does), and the patch tokens become
 (B, C, h, w) maps.

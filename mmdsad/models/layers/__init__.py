@@ -1,3 +1,4 @@
+from .batch_gaussian_blur import RandomBatchGaussianBlur
 from .cbam import (
                    ChannelAttention,
                    ResCBAMBlock,
@@ -11,5 +12,6 @@ from .tcfm import TCFM
 
 __all__ = [
     'ChannelAttention', 'SpatialAttention', 'ResCBAMBlock',
-    'make_res_cbam_stage', 'DSA', 'REAM', 'SAMF', 'TCFM'
+    'make_res_cbam_stage', 'DSA', 'RandomBatchGaussianBlur', 'REAM', 'SAMF',
+    'TCFM'
 ]

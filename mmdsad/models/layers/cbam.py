@@ -1,11 +1,11 @@
 """CBAM attention and the residual CBAM block of DNANet and AMFU-Net.
 
-Both networks use the same block (networks.md, "Res_CBAM_block"): two 3x3
+Both networks use the same block (docs/networks.md, "Res_CBAM_block"): two 3x3
 convolutions with bias, channel attention, then spatial attention, a residual
 shortcut and ReLU. They differ only in the channel-attention ratio (DNANet
 16, AMFU-Net 8) and the spatial-attention kernel (7 and 3), which are
 arguments here. The spatial attention is built from a config so that DSA
-(paper-spec.md §1.3) can take its place.
+(docs/paper-spec.md §1.3) can take its place.
 """
 from typing import Optional
 

@@ -1,6 +1,6 @@
 """DSA: multi-directional contrast spatial attention (DSAD, Sec. 3.3).
 
-The paper's Eqs. 2-7, with the readings of paper-spec.md §1.3 (see the
+The paper's Eqs. 2-7, with the readings of docs/paper-spec.md §1.3 (see the
 class docstring). The module has the interface of CBAM's spatial attention,
 (B, C, H, W) features to (B, 1, H, W) weights, so it can replace it inside
 the networks ("+DSA", Table 5) and weight the distillation loss (Eq. 12).

@@ -2,7 +2,7 @@
 
 DMFNet (Zhou et al., TGRS 2024) calls it the receptive-field enhancement
 module; the reference code names it ``Fusion1`` and its instance
-``mul_scales`` (networks.md §2c). The bottleneck feature ``e`` is reduced
+``mul_scales`` (docs/networks.md §2c). The bottleneck feature ``e`` is reduced
 to half its width, run through three dilated residual stacks (dilations 1,
 2 and 4) whose outputs are fused back to full width, and the result gates
 ``e``. A squeeze-and-excitation step and two residual additions of ``e``

@@ -1,7 +1,7 @@
 """SAMF: FDEP's fusion of a frozen VFM map into a CNN feature.
 
 FDEP (arXiv 2512.05511) publishes SAMF only as a figure (fdep-samf.png;
-paper-spec §2.1). Read literally: the CNN feature ``x`` is split
+docs/paper-spec.md §2.1). Read literally: the CNN feature ``x`` is split
 channel-wise into halves A and B; one conv of the DINO feature ``d``
 multiplies A, another conv of ``d`` is added to B; a conv follows on each
 half; the halves are concatenated, ``x`` is added back (residual) and a

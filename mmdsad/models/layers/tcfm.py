@@ -1,7 +1,7 @@
 """TCFM, DMFNet's fusion of a decoder feature with both encoders' skips.
 
 The reference code calls it ``AsymBiChaFuse`` (an asymmetric bi-directional
-channel fusion in the style of ACM, networks.md §2c). For the decoder
+channel fusion in the style of ACM, docs/networks.md §2c). For the decoder
 feature ``xh`` and the two encoders' features ``xl_1`` (blurred view) and
 ``xl_2`` (clean view) of the same level::
 

@@ -37,8 +37,8 @@ class PWMSELoss(nn.Module):
     ``L = β · mean_{n,c,x,y} M(x, y) · (F̂_T(x, y) − F̂_S(x, y))²``
 
     Eq. 12 writes ``1/(H·W) Σ_{x,y}`` with no batch or channel index. Our
-    reading (paper-spec.md §1.5): the mean runs over batch and channels as
-    well, so the loss scale does not depend on width or batch size. The
+    reading (docs/paper-spec.md §1.5): the mean runs over batch and channels
+    as well, so the loss scale does not depend on width or batch size. The
     weight map ``M`` (DSA of the teacher feature, or an ablation variant) is
     broadcast over channels and carries no gradient. The student map is
     resized to the teacher's size with bilinear interpolation (Eq. 1); a

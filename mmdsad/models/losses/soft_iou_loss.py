@@ -10,7 +10,7 @@ class SoftIoULoss(nn.Module):
     """``1 - (|P ∩ T| + s) / (|P| + |T| - |P ∩ T| + s)`` on sigmoid
     probabilities.
 
-    As in the reference implementations (networks.md §4), the soft
+    As in the reference implementations (docs/networks.md §4), the soft
     intersection and union are summed over the whole batch, not per image,
     with smoothing ``s = 1``. Pixels labelled ``ignore_index`` (padding) are
     left out of every sum. Labels must be binary: any other value means the

@@ -1,6 +1,6 @@
 """CO-ISD: FDEP's collaborative training of one network with two branches.
 
-FDEP (arXiv 2512.05511, Fig. 1; paper-spec §2.1) runs one shared
+FDEP (arXiv 2512.05511, Fig. 1; docs/paper-spec.md §2.1) runs one shared
 encoder-decoder twice on the same image: the **main** branch with a frozen
 VFM ("DINO") fused through SAMF at the bottleneck, the **light** branch
 straight through. Both outputs are supervised against the ground truth
@@ -13,7 +13,6 @@ runs once per batch; the fusion point is a module name (as MMRazor
 recorders address features) whose output tensor a forward hook replaces by
 the output of the SAMF chain, SAMF module k guided by VFM tap k.
 """
-import difflib
 from contextlib import contextmanager
 from typing import Dict, Iterator, List, Optional, Sequence, Union
 
@@ -22,7 +21,8 @@ from mmengine.model import BaseModel
 from mmseg.registry import MODELS
 from torch import Tensor, nn
 
-NUM_SUGGESTIONS = 5
+from mmdsad.utils.names import closest_names
+from mmdsad.utils.preprocessor import preprocessor_normalisation
 
 
 @MODELS.register_module()
@@ -77,9 +77,8 @@ class COISD(BaseModel):
         self.fusion_point = fusion_point
         modules = dict(self.architecture.named_modules())
         if fusion_point not in modules or not fusion_point:
-            closest = difflib.get_close_matches(
-                fusion_point, [name for name in modules if name],
-                NUM_SUGGESTIONS, 0.3)
+            closest = closest_names(fusion_point,
+                                    [name for name in modules if name])
             raise ValueError(
                 f'fusion_point {fusion_point!r} is not a module of the '
                 f'architecture. Closest module names: {closest}. Set '
@@ -131,10 +130,11 @@ class COISD(BaseModel):
         Returns:
             Tensor: The images in [0, 255] pixel units, (B, C, H, W).
         """
-        preprocessor = self.data_preprocessor
-        if getattr(preprocessor, '_enable_normalize', False):
-            return inputs * preprocessor.std + preprocessor.mean
-        return inputs
+        normalisation = preprocessor_normalisation(self.data_preprocessor)
+        if normalisation is None:
+            return inputs
+        mean, std = normalisation
+        return inputs * std + mean
 
     def vfm_guidance(self, inputs: Tensor) -> List[Tensor]:
         """Run the frozen VFM once on a preprocessed batch.

@@ -1,4 +1,5 @@
-"""hse_scores: mmdsad's HSE definition (paper-spec §2.2) on hand numbers."""
+"""hse_scores: mmdsad's HSE definition (docs/paper-spec.md §2.2) on hand
+numbers."""
 import pytest
 
 from mmdsad.evaluation.functional import DEFAULT_HSE_THRESHOLDS, hse_scores

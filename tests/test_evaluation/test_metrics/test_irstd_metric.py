@@ -45,7 +45,8 @@ def evaluate(samples, **kwargs):
 
 
 def reference_hse(reference, samples, thresholds, fa_ref):
-    """HSE (percent) written out from paper-spec §2.2, per threshold."""
+    """HSE (percent) per threshold, written out from docs/paper-spec.md
+    §2.2."""
     pixel_terms, target_terms = [], []
     for threshold in thresholds:
         scores = reference.metrics(samples, threshold)

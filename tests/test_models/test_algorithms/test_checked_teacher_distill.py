@@ -14,6 +14,7 @@ from mmdsad.models.backbones import DNANet
 from mmdsad.utils import UnsafeCheckpointError, distill_checks
 from mmdsad.utils.benchmark import synthetic_batch
 from mmdsad.utils.distill_checks import DistillConfigError
+from mmdsad.utils.state_dict_fit import CheckpointMismatchError
 from mmdsad.utils.weights_only import save_weights_only
 
 CONFIG = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
@@ -26,17 +27,10 @@ def cfg(repo_root, tmp_path):
     return cfg
 
 
-def save_model(model_cfg, path):
-    # MMRazor's registry builds a network config as well as a cfg_path.
-    init_default_scope('mmrazor')
-    model = MODELS.build(ConfigDict(model_cfg))
-    save_weights_only(model.state_dict(), {}, str(path))
-    return str(path)
-
-
-def test_valid_teacher_is_built_once_and_read_once(cfg, tmp_path,
-                                                   monkeypatch):
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+def test_valid_teacher_is_built_once_and_read_once(
+        cfg, tmp_path, monkeypatch, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     expected = torch.load(cfg.model.teacher_ckpt, weights_only=True)
     reads, builds = [], []
     load = distill_checks.load_checkpoint_file
@@ -73,18 +67,19 @@ def test_unset_teacher_checkpoint_says_how(cfg):
     refused(cfg, DistillConfigError, 'model.teacher_ckpt=<file>')
 
 
-def test_wrong_width_checkpoint_is_refused(cfg, tmp_path):
+def test_wrong_width_checkpoint_is_refused(cfg, tmp_path, save_random_model):
     # The student's (num4) weights offered as the num16 teacher.
-    cfg.model.teacher_ckpt = save_model(cfg.model.architecture,
-                                        tmp_path / 'num4.pth')
-    refused(cfg, DistillConfigError, r'num4.pth does not match .* shape')
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.architecture,
+                                               tmp_path / 'num4.pth')
+    refused(cfg, CheckpointMismatchError,
+            r'num4.pth does not match .* shape')
 
 
 def test_wrong_network_checkpoint_is_refused(cfg, tmp_path):
     path = str(tmp_path / 'other.pth')
     save_weights_only({'encoder.weight': torch.ones(3)}, {}, path)
     cfg.model.teacher_ckpt = path
-    refused(cfg, DistillConfigError, 'missing keys')
+    refused(cfg, CheckpointMismatchError, 'missing from the checkpoint')
 
 
 def test_training_checkpoint_of_the_teacher_is_accepted(cfg, tmp_path):
@@ -109,8 +104,10 @@ def test_malicious_checkpoint_is_refused_before_it_runs(
 
 
 @pytest.mark.parametrize('side', ['student', 'teacher'])
-def test_misspelt_recorder_lists_closest_names(cfg, tmp_path, side):
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+def test_misspelt_recorder_lists_closest_names(
+        cfg, tmp_path, side, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     cfg.model.distiller[f'{side}_recorders'].encoder.source = \
         'backbone.conv4_O'
     with pytest.raises(DistillConfigError) as error:
@@ -121,11 +118,13 @@ def test_misspelt_recorder_lists_closest_names(cfg, tmp_path, side):
     assert f'model.distiller.{side}_recorders.encoder.source' in message
 
 
-def test_frozen_teacher_runs_in_eval_mode(repo_root, tmp_path):
+def test_frozen_teacher_runs_in_eval_mode(
+        repo_root, tmp_path, save_random_model):
     # DMFNet's REAM dropout would make a frozen teacher's features random.
     cfg = Config.fromfile(
         osp.join(repo_root, 'configs/distill/dsad_dmfnet_num16_num4_nudt.py'))
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     model = MODELS.build(cfg.model)
     model.train()
     assert model.architecture.training
@@ -138,8 +137,9 @@ def test_frozen_teacher_runs_in_eval_mode(repo_root, tmp_path):
 
 
 @pytest.fixture
-def dsad(cfg, tmp_path):
-    cfg.model.teacher_ckpt = save_model(cfg.model.teacher, tmp_path / 't.pth')
+def dsad(cfg, tmp_path, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
     model = MODELS.build(cfg.model)
     model.train()
     teacher_calls = []

@@ -4,7 +4,6 @@ import os.path as osp
 import pytest
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmrazor.registry import MODELS
 
@@ -12,7 +11,6 @@ from mmdsad.models.algorithms import CrossKDDistill
 from mmdsad.models.algorithms.crosskd_distill import match_channel_statistics
 from mmdsad.models.losses import QualityFocalKDLoss
 from mmdsad.utils.distill_checks import DistillConfigError
-from mmdsad.utils.weights_only import save_weights_only
 
 CONFIG = 'configs/distill/crosskd_{net}_num16_num4_nudt.py'
 
@@ -21,14 +19,17 @@ def load_config(repo_root, net='dnanet'):
     return Config.fromfile(osp.join(repo_root, CONFIG.format(net=net)))
 
 
-def with_random_teacher(cfg, tmp_path):
-    """The model config with a randomly initialised teacher checkpoint."""
-    init_default_scope('mmrazor')
-    torch.manual_seed(0)
-    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
-    teacher_ckpt = str(tmp_path / 'teacher.pth')
-    save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
-    return ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt)
+@pytest.fixture
+def with_random_teacher(tmp_path, save_random_model):
+    """Makes a config's model config with a randomly initialised teacher
+    checkpoint, ``(cfg) -> ConfigDict``."""
+
+    def make(cfg):
+        teacher_ckpt = save_random_model(
+            cfg.model.teacher, tmp_path / 'teacher.pth', seed=0)
+        return ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt)
+
+    return make
 
 
 def channel_statistics_reference(feature, reference):
@@ -58,12 +59,12 @@ def test_aligned_feature_takes_the_teachers_channel_statistics():
 
 
 def test_dnanet_cross_head_is_the_teachers_fusion_and_classifier(
-        repo_root, tmp_path, labelled_batch):
+        repo_root, labelled_batch, with_random_teacher):
     """The loss equals quality-focal KD between the teacher's prediction and
     the teacher's fusion block + classifier applied, by hand, to the
     student's aligned fusion input."""
     cfg = load_config(repo_root)
-    algorithm = MODELS.build(with_random_teacher(cfg, tmp_path))
+    algorithm = MODELS.build(with_random_teacher(cfg))
     algorithm.train()
     inputs = {}
 
@@ -90,9 +91,9 @@ def test_dnanet_cross_head_is_the_teachers_fusion_and_classifier(
 
 
 def test_gradient_reaches_student_and_connector_through_the_frozen_head(
-        repo_root, tmp_path, labelled_batch):
+        repo_root, labelled_batch, with_random_teacher):
     cfg = load_config(repo_root)
-    algorithm = MODELS.build(with_random_teacher(cfg, tmp_path))
+    algorithm = MODELS.build(with_random_teacher(cfg))
     algorithm.train()
     data = algorithm.data_preprocessor(labelled_batch(), training=True)
     algorithm(**data, mode='loss')['distill.loss_crosskd'].backward()
@@ -110,9 +111,10 @@ def test_gradient_reaches_student_and_connector_through_the_frozen_head(
     ('dmfnet', -1, False),
 ])
 def test_other_networks_hand_over_their_head_feature(
-        repo_root, tmp_path, labelled_batch, net, output_index, aligned):
+        repo_root, labelled_batch, net, output_index, aligned,
+        with_random_teacher):
     cfg = load_config(repo_root, net)
-    algorithm = MODELS.build(with_random_teacher(cfg, tmp_path))
+    algorithm = MODELS.build(with_random_teacher(cfg))
     assert algorithm.cross_output_index == output_index
     assert isinstance(algorithm.student_align,
                       torch.nn.Identity) is not aligned
@@ -126,8 +128,8 @@ def test_other_networks_hand_over_their_head_feature(
 
 
 def test_misspelt_module_is_refused_with_the_closest_names(
-        repo_root, tmp_path):
-    model = with_random_teacher(load_config(repo_root), tmp_path)
+        repo_root, with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
     model.cross_module = 'decode_head.conv0_4_fina'
     with pytest.raises(DistillConfigError,
                        match="'decode_head.conv0_4_final'"):
@@ -135,10 +137,10 @@ def test_misspelt_module_is_refused_with_the_closest_names(
 
 
 def test_module_that_runs_more_than_once_is_refused(
-        repo_root, tmp_path, labelled_batch):
+        repo_root, labelled_batch, with_random_teacher):
     # AMFU-Net's attention block serves all four decoder stages.
     cfg = load_config(repo_root, 'amfunet')
-    model = with_random_teacher(cfg, tmp_path)
+    model = with_random_teacher(cfg)
     model.cross_module = 'decode_head.cat_attn'
     model.student_align.update(in_channel=20, out_channel=80)
     algorithm = MODELS.build(model)
@@ -148,25 +150,26 @@ def test_module_that_runs_more_than_once_is_refused(
         algorithm(**data, mode='loss')
 
 
-def test_trainable_teacher_is_refused(repo_root, tmp_path):
-    model = with_random_teacher(load_config(repo_root), tmp_path)
+def test_trainable_teacher_is_refused(
+        repo_root, with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
     model.teacher_trainable = True
     with pytest.raises(DistillConfigError, match='frozen teacher'):
         MODELS.build(model)
 
 
 def test_unset_teacher_trainable_is_mmrazors_frozen_default(
-        repo_root, tmp_path):
-    model = with_random_teacher(load_config(repo_root), tmp_path)
+        repo_root, with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
     model.pop('teacher_trainable')
     assert not MODELS.build(model).teacher_trainable
 
 
 def test_runner_builds_it_and_refuses_a_missing_checkpoint(
-        repo_root, tmp_path):
+        repo_root, tmp_path, with_random_teacher):
     cfg = load_config(repo_root)
     cfg.work_dir = str(tmp_path / 'work_dir')
-    cfg.model = with_random_teacher(cfg, tmp_path)
+    cfg.model = with_random_teacher(cfg)
     assert isinstance(Runner.from_cfg(cfg).model, CrossKDDistill)
     cfg.model.teacher_ckpt = str(tmp_path / 'missing.pth')
     with pytest.raises(FileNotFoundError, match='missing.pth'):

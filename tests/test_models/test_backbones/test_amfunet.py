@@ -2,8 +2,11 @@ import pytest
 import torch
 
 from mmdsad.models.backbones import AMFUNet
-from mmdsad.models.backbones.amfunet import NUM4_CHANNELS, NUM16_CHANNELS
+from mmdsad.models.backbones.amfunet import NUM16_CHANNELS
 from mmdsad.models.layers import DSA, SpatialAttention
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def test_output_shapes_num4():

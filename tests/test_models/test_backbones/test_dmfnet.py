@@ -1,15 +1,13 @@
-import cv2
-import numpy as np
 import pytest
 import torch
 
 from mmdsad.models.backbones import DMFNet
-from mmdsad.models.backbones.dmfnet import (
-    NUM4_CHANNELS,
-    NUM16_CHANNELS,
-    gaussian_blur_per_sample,
-)
-from mmdsad.models.layers import DSA, TCFM
+from mmdsad.models.backbones.dmfnet import NUM16_CHANNELS
+from mmdsad.models.layers import DSA, TCFM, RandomBatchGaussianBlur
+from mmdsad.models.layers.batch_gaussian_blur import gaussian_blur_per_sample
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 ENCODER_1 = [f'layer_{k}' for k in range(4)]
 ENCODER_2 = [f'layer_{k}_0' for k in range(4)]
@@ -72,7 +70,35 @@ def test_output_and_feature_shapes_num4():
 def test_modules_named_as_reference():
     names = set(dict(DMFNet(channels=NUM4_CHANNELS).named_children()))
     assert names == set(ENCODER_1 + ENCODER_2 + DECODER + FUSIONS +
-                        ['layer_4_0', 'mul_scales'])
+                        ['layer_4_0', 'mul_scales', 'train_blur'])
+
+
+def test_train_blur_is_a_module_built_from_config():
+    default = DMFNet(channels=NUM4_CHANNELS)
+    assert isinstance(default.train_blur, RandomBatchGaussianBlur)
+    assert default.train_blur.sigma_range == (0.0, 1.0)
+    # ``type`` may be left out: it defaults to the per-sample blur.
+    typeless = DMFNet(
+        channels=NUM4_CHANNELS, train_blur=dict(sigma_range=(0.5, 1.0)))
+    assert typeless.train_blur.sigma_range == (0.5, 1.0)
+    assert DMFNet(channels=NUM4_CHANNELS, train_blur=None).train_blur is None
+    # The blur holds no state: checkpoints load either way.
+    assert list(default.state_dict()) == list(
+        DMFNet(channels=NUM4_CHANNELS, train_blur=None).state_dict())
+
+
+def test_first_encoder_sees_the_blur_modules_output_in_training():
+    backbone = DMFNet(
+        channels=NUM4_CHANNELS, train_blur=dict(sigma_range=(0.2, 0.9)))
+    inputs = record_inputs(backbone, ['layer_0'])
+    x = torch.randn(3, 3, 32, 32)
+    torch.manual_seed(3)
+    backbone.train()(x)
+    torch.manual_seed(3)
+    sigmas = 0.2 + 0.7 * torch.rand(3)
+    torch.testing.assert_close(
+        inputs['layer_0'], gaussian_blur_per_sample(x, sigmas), rtol=0,
+        atol=0)
 
 
 @pytest.mark.parametrize('stage,in_channels,blocks', [
@@ -129,33 +155,8 @@ def test_blur_is_deterministic_given_the_seed():
     torch.testing.assert_close(draws[0], draws[1], rtol=0, atol=0)
 
 
-def test_per_sample_blur_matches_opencv():
-    image = np.random.default_rng(0).random((2, 20, 24)).astype(np.float32)
-    sigmas = [0.0, 0.8]
-    blurred = gaussian_blur_per_sample(
-        torch.from_numpy(image)[:, None], torch.tensor(sigmas))[:, 0]
-    torch.testing.assert_close(blurred[0], torch.from_numpy(image[0]))
-    # ksize 2 * ceil(3 * 0.8) + 1 = 7, replicated borders.
-    expected = cv2.GaussianBlur(
-        image[1], (7, 7), 0.8, borderType=cv2.BORDER_REPLICATE)
-    torch.testing.assert_close(
-        blurred[1], torch.from_numpy(expected), rtol=0, atol=1e-5)
-
-
-def test_blur_commutes_with_normalisation():
-    # Per-channel affine maps (the preprocessor's) commute with a unit-sum
-    # kernel and replicated borders, at the image border too.
-    raw = torch.rand(2, 3, 16, 20) * 255
-    mean = torch.tensor([123.675, 116.28, 103.53])[:, None, None]
-    std = torch.tensor([58.395, 57.12, 57.375])[:, None, None]
-    sigmas = torch.tensor([0.3, 1.0])
-    torch.testing.assert_close(
-        gaussian_blur_per_sample((raw - mean) / std, sigmas),
-        (gaussian_blur_per_sample(raw, sigmas) - mean) / std)
-
-
 def test_train_blur_config_is_validated():
-    with pytest.raises(ValueError, match='sigma_range'):
+    with pytest.raises(TypeError, match='sigma'):
         DMFNet(channels=NUM4_CHANNELS, train_blur=dict(sigma=1.0))
     with pytest.raises(ValueError, match='low <= high'):
         DMFNet(

@@ -2,7 +2,10 @@ import pytest
 import torch
 
 from mmdsad.models.backbones import DNANet
-from mmdsad.models.backbones.dnanet import NUM4_CHANNELS, NUM16_CHANNELS
+from mmdsad.models.backbones.dnanet import NUM16_CHANNELS
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def num_params(module):

@@ -8,9 +8,11 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmdsad.models.backbones import AMFUNet
-from mmdsad.models.backbones.amfunet import NUM4_CHANNELS
 from mmdsad.models.decode_heads import AMFUNetHead
 from mmdsad.models.layers import DSA, ResCBAMBlock
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def features(size=32, batch=2):

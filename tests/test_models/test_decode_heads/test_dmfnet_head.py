@@ -4,8 +4,11 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
 from mmdsad.models.backbones import DMFNet
-from mmdsad.models.backbones.dmfnet import NUM4_CHANNELS, NUM16_CHANNELS
+from mmdsad.models.backbones.dmfnet import NUM16_CHANNELS
 from mmdsad.models.decode_heads import DMFNetHead
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def features(size=32, batch=2):

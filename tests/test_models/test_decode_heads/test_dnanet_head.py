@@ -3,8 +3,10 @@ from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
 from mmdsad.models.backbones import DNANet
-from mmdsad.models.backbones.dnanet import NUM4_CHANNELS
 from mmdsad.models.decode_heads import DNANetHead
+
+# The student width num4 (docs/networks.md §1).
+NUM4_CHANNELS = (4, 8, 16, 32, 64)
 
 
 def features(size=32):

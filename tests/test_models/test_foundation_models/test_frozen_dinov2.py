@@ -5,22 +5,13 @@ import pytest
 import torch
 import transformers
 
-from mmdsad.models.foundation_models import (
-    FrozenDINOv2,
-    evenly_spaced_blocks,
-    save_tiny_dinov2,
-)
+from mmdsad.models.foundation_models import FrozenDINOv2, evenly_spaced_blocks
 
 EMBED_DIM = 32
 
 
 @pytest.fixture(scope='module')
-def snapshot(tmp_path_factory):
-    return save_tiny_dinov2(str(tmp_path_factory.mktemp('dinov2')))
-
-
-@pytest.fixture(scope='module')
-def register_snapshot(tmp_path_factory):
+def register_snapshot(tmp_path_factory, save_tiny_dinov2):
     return save_tiny_dinov2(
         str(tmp_path_factory.mktemp('dinov2_reg')), num_register_tokens=3)
 
@@ -33,8 +24,8 @@ def test_evenly_spaced_blocks():
         evenly_spaced_blocks(4, 5)
 
 
-def test_maps_are_normalised_last_block_patch_tokens(snapshot):
-    vfm = FrozenDINOv2(snapshot)
+def test_maps_are_normalised_last_block_patch_tokens(dinov2_snapshot):
+    vfm = FrozenDINOv2(dinov2_snapshot)
     images = torch.rand(2, 3, 64, 36) * 255
     maps = vfm(images)
     # Sides rounded to multiples of 14: 64 -> 70, 36 -> 42.
@@ -42,7 +33,7 @@ def test_maps_are_normalised_last_block_patch_tokens(snapshot):
     # Independent path: the reference model on ImageNet-normalised pixels;
     # its last_hidden_state is the final LayerNorm of the last block.
     reference = transformers.Dinov2Model.from_pretrained(
-        snapshot, local_files_only=True).eval()
+        dinov2_snapshot, local_files_only=True).eval()
     pixels = torch.nn.functional.interpolate(
         images / 255, size=(70, 42), mode='bilinear', align_corners=False)
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
@@ -57,8 +48,8 @@ def test_maps_are_normalised_last_block_patch_tokens(snapshot):
     assert not torch.allclose(maps[0], maps[-1])
 
 
-def test_gray_images_are_replicated_to_rgb(snapshot):
-    vfm = FrozenDINOv2(snapshot, tap_blocks=[1])
+def test_gray_images_are_replicated_to_rgb(dinov2_snapshot):
+    vfm = FrozenDINOv2(dinov2_snapshot, tap_blocks=[1])
     gray = torch.rand(1, 1, 28, 28) * 255
     torch.testing.assert_close(vfm(gray)[0], vfm(gray.expand(-1, 3, -1,
                                                              -1))[0])
@@ -81,8 +72,8 @@ def test_register_variant_skips_register_tokens(register_snapshot):
                                tokens[:, 4:])
 
 
-def test_frozen_and_always_eval(snapshot):
-    vfm = FrozenDINOv2(snapshot)
+def test_frozen_and_always_eval(dinov2_snapshot):
+    vfm = FrozenDINOv2(dinov2_snapshot)
     vfm.train()
     assert not vfm.training and not vfm.model.training
     assert not any(p.requires_grad for p in vfm.parameters())
@@ -106,18 +97,18 @@ def test_wrong_snapshot_type(tmp_path):
         FrozenDINOv2(str(tmp_path))
 
 
-def test_snapshot_without_weights(tmp_path, snapshot):
+def test_snapshot_without_weights(tmp_path, dinov2_snapshot):
     (tmp_path / 'config.json').write_text(
-        open(f'{snapshot}/config.json').read())
+        open(f'{dinov2_snapshot}/config.json').read())
     with pytest.raises(OSError, match='hf download'):
         FrozenDINOv2(str(tmp_path))
 
 
-def test_tap_beyond_depth_names_the_depth(snapshot):
+def test_tap_beyond_depth_names_the_depth(dinov2_snapshot):
     with pytest.raises(ValueError, match='depth 4'):
-        FrozenDINOv2(snapshot, tap_blocks=[1, 4])
+        FrozenDINOv2(dinov2_snapshot, tap_blocks=[1, 4])
 
 
-def test_input_size_must_be_multiple_of_14(snapshot):
+def test_input_size_must_be_multiple_of_14(dinov2_snapshot):
     with pytest.raises(ValueError, match='multiples of 14'):
-        FrozenDINOv2(snapshot, input_size=(28, 30))
+        FrozenDINOv2(dinov2_snapshot, input_size=(28, 30))

@@ -9,7 +9,6 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from mmdsad.models.foundation_models import save_tiny_dinov2
 from mmdsad.utils.weights_only import convert_to_weights_only
 
 FDEP_CONFIG = 'configs/fdep/fdep_dnanet_num4_nudt.py'
@@ -17,14 +16,9 @@ PLAIN_CONFIG = 'configs/dnanet/dnanet_num4_nudt.py'
 SIZE = 32
 
 
-@pytest.fixture(scope='module')
-def snapshot(tmp_path_factory):
-    return save_tiny_dinov2(str(tmp_path_factory.mktemp('dinov2')))
-
-
-def fdep_cfg(repo_root, snapshot, **model):
+def fdep_cfg(repo_root, dinov2_snapshot, **model):
     cfg = Config.fromfile(f'{repo_root}/{FDEP_CONFIG}')
-    cfg.model.vfm.snapshot_dir = snapshot
+    cfg.model.vfm.snapshot_dir = dinov2_snapshot
     cfg.model.update(model)
     return cfg
 
@@ -57,8 +51,8 @@ def batch(seed=0, num=2):
 
 
 @pytest.fixture
-def fdep(repo_root, snapshot):
-    cfg = fdep_cfg(repo_root, snapshot)
+def fdep(repo_root, dinov2_snapshot):
+    cfg = fdep_cfg(repo_root, dinov2_snapshot)
     return cfg, build(cfg)
 
 
@@ -92,8 +86,9 @@ def test_checkpoint_holds_no_vfm(fdep):
 
 
 def test_samf_gets_gradients_and_both_losses_reach_shared_weights(
-        repo_root, snapshot):
-    cfg = fdep_cfg(repo_root, snapshot, main_weight=2.0, light_weight=0.5)
+        repo_root, dinov2_snapshot):
+    cfg = fdep_cfg(
+        repo_root, dinov2_snapshot, main_weight=2.0, light_weight=0.5)
     model = build(cfg)
     model.train()
     data = model.data_preprocessor(batch(), True)
@@ -170,31 +165,34 @@ def test_export_loads_strictly_into_the_plain_config(repo_root, fdep,
         assert torch.equal(ours.pred_sem_seg.data, theirs.pred_sem_seg.data)
 
 
-def test_wrong_fusion_point_lists_closest_names(repo_root, snapshot):
-    cfg = fdep_cfg(repo_root, snapshot, fusion_point='backbone.conv4_O')
+def test_wrong_fusion_point_lists_closest_names(repo_root, dinov2_snapshot):
+    cfg = fdep_cfg(repo_root, dinov2_snapshot, fusion_point='backbone.conv4_O')
     with pytest.raises(ValueError) as error:
         build(cfg)
     assert "'backbone.conv4_0'" in str(error.value)
     assert 'model.fusion_point' in str(error.value)
 
 
-def test_parameter_is_not_a_fusion_point(repo_root, snapshot):
+def test_parameter_is_not_a_fusion_point(repo_root, dinov2_snapshot):
     cfg = fdep_cfg(
-        repo_root, snapshot, fusion_point='backbone.conv4_0.0.conv1.weight')
+        repo_root,
+        dinov2_snapshot,
+        fusion_point='backbone.conv4_0.0.conv1.weight')
     with pytest.raises(ValueError, match='is not a module'):
         build(cfg)
 
 
-def test_fusion_point_width_must_match_samf(repo_root, snapshot):
-    cfg = fdep_cfg(repo_root, snapshot, samf=dict(type='SAMF', channels=32))
+def test_fusion_point_width_must_match_samf(repo_root, dinov2_snapshot):
+    cfg = fdep_cfg(
+        repo_root, dinov2_snapshot, samf=dict(type='SAMF', channels=32))
     model = build(cfg)
     data = model.data_preprocessor(batch(), True)
     with pytest.raises(ValueError, match=r'model.samf.channels=64'):
         model(data['inputs'], data['data_samples'], mode='loss')
 
 
-def test_fusion_point_must_output_a_feature_map(repo_root, snapshot):
-    cfg = fdep_cfg(repo_root, snapshot, fusion_point='backbone')
+def test_fusion_point_must_output_a_feature_map(repo_root, dinov2_snapshot):
+    cfg = fdep_cfg(repo_root, dinov2_snapshot, fusion_point='backbone')
     model = build(cfg)
     data = model.data_preprocessor(batch(), True)
     with pytest.raises(TypeError, match='outputs tuple'):

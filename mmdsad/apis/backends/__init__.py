@@ -1,0 +1,11 @@
+"""The runtimes of :class:`mmdsad.apis.IRSTDInferencer`, one per file."""
+from .base import INFERENCE_BACKENDS, InferenceBackend
+from .onnx_file_backend import OnnxFileBackend, is_onnx_file
+from .onnxruntime_backend import OnnxRuntimeBackend
+from .openvino_backend import OpenVINOBackend
+from .pytorch_backend import PyTorchBackend
+
+__all__ = [
+    'INFERENCE_BACKENDS', 'InferenceBackend', 'OnnxFileBackend',
+    'OnnxRuntimeBackend', 'OpenVINOBackend', 'PyTorchBackend', 'is_onnx_file'
+]

@@ -1,0 +1,109 @@
+"""The segmentor itself, in PyTorch: whole-frame or mmseg's slide mode."""
+import contextlib
+from typing import Iterator, Optional
+
+import numpy as np
+import torch
+from mmengine.config import Config, ConfigDict
+from mmseg.structures import SegDataSample
+
+from ..network_loading import load_network
+from .base import (
+    INFERENCE_BACKENDS,
+    InferenceBackend,
+    Slide,
+    TileCallback,
+    padding_stride,
+)
+from .onnx_file_backend import is_onnx_file
+
+
+@INFERENCE_BACKENDS.register_module(name='pytorch')
+class PyTorchBackend(InferenceBackend):
+    """Inference as the segmentor's ``predict`` does it (``test_cfg``).
+
+    Args:
+        model_file (str): Weights-only checkpoint.
+        config (Config): The config holding the network.
+        slide (tuple, optional): ((crop_h, crop_w), (stride_h, stride_w)):
+            mmseg's slide mode with overlapping tiles.
+        device (str): Torch device.
+        threads (int, optional): Torch intra-op threads (process-wide);
+            left as they are when None.
+
+    Raises:
+        ValueError: ``model_file`` is an ONNX model.
+    """
+
+    def __init__(self,
+                 model_file: str,
+                 config: Config,
+                 slide: Optional[Slide] = None,
+                 device: str = 'cpu',
+                 threads: Optional[int] = None) -> None:
+        if is_onnx_file(model_file):
+            raise ValueError(
+                f'{model_file} is an ONNX model, not a PyTorch '
+                "checkpoint; use backend='onnxruntime' or 'openvino' "
+                '(tools/infer.py --backend onnxruntime), or pass the '
+                'checkpoint it was exported from.')
+        if threads is not None:
+            torch.set_num_threads(threads)
+        self.size_divisor = padding_stride(config)
+        self.slide = slide
+        self.network = load_network(config, model_file, device)
+        if slide is not None:
+            (crop, stride) = slide
+            self.network.test_cfg = ConfigDict(
+                mode='slide', crop_size=tuple(crop), stride=tuple(stride))
+
+    def probabilities(self,
+                      pixels: np.ndarray,
+                      on_tile: Optional[TileCallback] = None) -> np.ndarray:
+        """Probability map of one frame.
+
+        Args:
+            pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
+            on_tile (Callable[[int, int], None], optional): With ``slide``,
+                called after every tile with (tiles done, tiles).
+
+        Returns:
+            np.ndarray: Float32 (H, W).
+        """
+        height, width = pixels.shape[:2]
+        sample = SegDataSample(
+            metainfo=dict(img_shape=(height, width), ori_shape=(height,
+                                                                width)))
+        data = dict(
+            inputs=[torch.from_numpy(pixels.transpose(2, 0, 1).copy())],
+            data_samples=[sample])
+        with torch.no_grad(), self._counting_tiles(height, width, on_tile):
+            data = self.network.data_preprocessor(data, training=False)
+            result = self.network.predict(data['inputs'],
+                                          data['data_samples'])[0]
+        return result.seg_logits.data[0].cpu().numpy()
+
+    @contextlib.contextmanager
+    def _counting_tiles(self, height: int, width: int,
+                        on_tile: Optional[TileCallback]) -> Iterator[None]:
+        """Call ``on_tile`` after each tile of mmseg's slide inference."""
+        if self.slide is None or on_tile is None:
+            yield
+            return
+        (crop_h, crop_w), (stride_h, stride_w) = self.slide
+        padded_h = height + (-height % self.size_divisor)
+        padded_w = width + (-width % self.size_divisor)
+        # mmseg's EncoderDecoder.slide_inference grid.
+        total = ((max(padded_h - crop_h + stride_h - 1, 0) // stride_h + 1) *
+                 (max(padded_w - crop_w + stride_w - 1, 0) // stride_w + 1))
+        done = [0]
+
+        def count(*_) -> None:
+            done[0] += 1
+            on_tile(done[0], total)
+
+        handle = self.network.backbone.register_forward_hook(count)
+        try:
+            yield
+        finally:
+            handle.remove()
