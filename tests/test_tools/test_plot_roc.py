@@ -68,6 +68,18 @@ def test_labels_log_axis_and_name_clashes(tmp_path, tool, capsys):
     assert 'must be a .png' in capsys.readouterr().err
 
 
+def test_an_earlier_figure_is_kept_unless_overwrite(tmp_path, tool):
+    source = metrics_file(tmp_path / 'm.json', 100)
+    out = tmp_path / 'roc.png'
+    tool.main([source, '--out', str(out)])
+    before = out.read_bytes(), (tmp_path / 'roc.csv').read_text()
+    with pytest.raises(SystemExit, match='--overwrite'):
+        tool.main([source, '--out', str(out), '--title', 'other'])
+    assert (out.read_bytes(), (tmp_path / 'roc.csv').read_text()) == before
+    tool.main([source, '--out', str(out), '--title', 'other', '--overwrite'])
+    assert out.read_bytes() != before[0]
+
+
 def test_without_thresholds_says_how_to_get_them(tmp_path, tool):
     source = tmp_path / 'metrics.json'
     source.write_text(json.dumps({'Pd': 90.0, 'Fa_1e-6': 3.0,

@@ -53,6 +53,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         action='store_true',
         help='logarithmic Fa axis (points with Fa = 0 are left out of the '
         'figure, not of the CSV)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace an existing --out PNG and its CSV (refused otherwise)')
     args = parser.parse_args(argv)
     if args.labels is not None and len(args.labels) != len(args.metrics):
         parser.error(f'--labels gives {len(args.labels)} names for '
@@ -152,6 +156,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     labels = args.labels or default_labels(args.metrics)
     curves = roc_curves(args.metrics, labels)
     csv_path = osp.splitext(args.out)[0] + '.csv'
+    existing = [p for p in (args.out, csv_path) if osp.exists(p)]
+    if existing and not args.overwrite:
+        raise SystemExit(f'{" and ".join(existing)} exist(s) from an '
+                         'earlier run; choose another --out or pass '
+                         '--overwrite')
     plot_roc(curves, args.out, args.title, args.log_fa)
     write_csv(curves, dict(zip(labels, args.metrics)), csv_path)
     print(f'wrote {args.out} and {csv_path} ({len(curves)} curves)')
