@@ -15,7 +15,6 @@ checkpoint must fit the config's model exactly (a distilled student or an
 FDEP model is exported to its plain network first).
 """
 import argparse
-import json
 import os
 import os.path as osp
 
@@ -26,6 +25,7 @@ from mmengine.runner import Runner
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.apis.network_loading import check_checkpoint_fits
 from mmdsad.utils.cli import add_config_arguments, load_config
+from mmdsad.utils.json_files import write_json_atomically
 
 
 def parse_args() -> argparse.Namespace:
@@ -86,15 +86,6 @@ def check_outputs_are_new(args: argparse.Namespace, work_dir: str) -> None:
             'choose another folder or pass --overwrite')
 
 
-def write_metrics(metrics: dict, path: str) -> None:
-    """Write the metrics JSON through a temporary file."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    temporary = f'{path}.{os.getpid()}.tmp'
-    with open(temporary, 'w', encoding='utf-8') as f:
-        json.dump(metrics, f, indent=2)
-    os.replace(temporary, path)
-
-
 def main() -> None:
     args = parse_args()
     # Denormal floats (tiny trained weights and activations) make x86 CPU
@@ -113,7 +104,7 @@ def main() -> None:
     metrics = runner.test()
 
     if args.metrics_out:
-        write_metrics(metrics, args.metrics_out)
+        write_json_atomically(args.metrics_out, metrics)
 
 
 if __name__ == '__main__':

@@ -7,6 +7,7 @@ from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 
 from .transforms.loading import ImageDecodeError, load_pil_image
+from .val_split import VAL_SPLIT_SUBSETS, carve_val_split
 
 # How many missing files one error message lists before summarising.
 MAX_LISTED_MISSING = 5
@@ -44,9 +45,18 @@ class SIRSTDataset(BaseSegDataset):
     Masks may be 0/255 or 0/1; use ``LoadBinaryAnnotations`` to load them
     as 0/1 (mmseg's ``LoadAnnotations`` would keep 255, its ignore index).
 
+    Model and hyper-parameter choices need data that is neither trained
+    on nor the test split: ``val_split`` carves a validation subset from
+    the ids of ``ann_file`` (see :func:`~mmdsad.datasets.val_split.
+    carve_val_split`); the same ``fraction`` and ``seed`` with ``subset``
+    'train' and 'val' give two disjoint datasets whose union is the split.
+
     Args:
         ann_file (str): Split file, relative to ``data_root`` unless
             absolute, e.g. '50_50/train.txt'. Defaults to ''.
+        val_split (dict, optional): ``dict(fraction=0.2, seed=0,
+            subset='train' | 'val')``: keep only the ids trained on, or
+            only the held-out ones. Defaults to None (every id).
         img_suffix (str): Image file suffix. Defaults to '.png'.
         seg_map_suffix (str): Mask file suffix. Defaults to '.png'.
         reduce_zero_label (bool): Kept for mmseg compatibility; must stay
@@ -67,7 +77,9 @@ class SIRSTDataset(BaseSegDataset):
                  seg_map_suffix: str = '.png',
                  reduce_zero_label: bool = False,
                  data_prefix: Optional[dict] = None,
+                 val_split: Optional[dict] = None,
                  **kwargs) -> None:
+        self.val_split = self._checked_val_split(val_split)
         if data_prefix is None:
             data_prefix = dict(img_path='images', seg_map_path='masks')
         super().__init__(
@@ -77,6 +89,23 @@ class SIRSTDataset(BaseSegDataset):
             reduce_zero_label=reduce_zero_label,
             data_prefix=data_prefix,
             **kwargs)
+
+    @staticmethod
+    def _checked_val_split(val_split: Optional[dict]) -> Optional[dict]:
+        """``val_split`` with its keys and subset checked."""
+        if val_split is None:
+            return None
+        expected = {'fraction', 'seed', 'subset'}
+        if set(val_split) != expected:
+            raise ValueError(
+                f'SIRSTDataset val_split must have exactly the keys '
+                f'{sorted(expected)}, got {sorted(val_split)}; e.g. '
+                "val_split=dict(fraction=0.2, seed=0, subset='val').")
+        if val_split['subset'] not in VAL_SPLIT_SUBSETS:
+            raise ValueError(
+                f'SIRSTDataset val_split subset must be one of '
+                f'{VAL_SPLIT_SUBSETS}, got {val_split["subset"]!r}')
+        return dict(val_split)
 
     def _read_split(self) -> List[str]:
         """Read the ids of the split file, validating it."""
@@ -156,6 +185,11 @@ class SIRSTDataset(BaseSegDataset):
         else:
             ids = self._scan_ids(img_dir)
             source = f'image folder {img_dir}'
+        if self.val_split is not None:
+            kept, held_out = carve_val_split(ids, self.val_split['fraction'],
+                                             self.val_split['seed'])
+            ids = kept if self.val_split['subset'] == 'train' else held_out
+            source += f' ({self.val_split["subset"]} subset of val_split)'
 
         data_list = []
         missing_imgs, missing_masks = [], []

@@ -24,6 +24,9 @@ METRIC_COLUMNS = (('IoU', 'IoU'), ('nIoU', 'nIoU'), ('Pd', 'Pd'),
 COST_COLUMNS = ((TIME_KEY, 's / iter'), (COST_KEY, 'cost vs alone (×)'))
 # Decimals of a column where two would hide it (seconds per iteration).
 DECIMALS = {TIME_KEY: 3}
+# A run whose IoU at threshold 0.5 is below this, or below a third of its
+# own threshold-sweep mean, has a dead prediction (issue 17's criterion).
+DEAD_IOU = 5.0
 
 Results = Dict[str, Dict[int, Dict[str, float]]]
 
@@ -32,6 +35,12 @@ def mean_std(values: Sequence[float]) -> Tuple[float, float]:
     """Mean and sample standard deviation (0 for a single value)."""
     std = statistics.stdev(values) if len(values) > 1 else 0.0
     return statistics.fmean(values), std
+
+
+def is_dead(metrics: Dict[str, float]) -> bool:
+    """Whether a run's prediction is dead at threshold 0.5: IoU below
+    ``DEAD_IOU`` or below a third of its IoU averaged over the sweep."""
+    return metrics['IoU'] < DEAD_IOU or metrics['IoU'] < metrics[SWEEP_KEY] / 3
 
 
 def check_times(name: str, by_seed: Dict[int, Dict[str, float]],
@@ -66,7 +75,8 @@ def summarise(results: Results,
 
     Returns:
         list[dict]: Rows with ``variant``, (mean, std) of every metric,
-        ``IoU_per_seed`` and ``dIoU_vs_alone``.
+        ``IoU_per_seed``, ``dead_runs`` (see :func:`is_dead`) and
+        ``dIoU_vs_alone``.
     """
     alone = results[ALONE]
     rows = []
@@ -75,6 +85,7 @@ def summarise(results: Results,
         for key in METRIC_KEYS + (SWEEP_KEY, ):
             row[key] = mean_std([by_seed[s][key] for s in seeds])
         row['IoU_per_seed'] = [by_seed[s]['IoU'] for s in seeds]
+        row['dead_runs'] = sum(is_dead(by_seed[s]) for s in seeds)
         row['dIoU_vs_alone'] = mean_std(
             [by_seed[s]['IoU'] - alone[s]['IoU'] for s in seeds])
         if with_cost:
@@ -104,19 +115,22 @@ def to_markdown(rows: List[Dict],
         str: The table and its note.
     """
     columns = _columns(with_cost)
-    header = ['variant'] + [title for _, title in columns] + ['IoU per seed']
+    header = ['variant'] + [title for _, title in columns
+                            ] + ['IoU per seed', 'dead runs']
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     for row in rows:
         cells = [row['variant']] + [
             f'{row[k][0]:.{DECIMALS.get(k, 2)}f} ± '
             f'{row[k][1]:.{DECIMALS.get(k, 2)}f}' for k, _ in columns
-        ] + [' / '.join(f'{v:.2f}' for v in row['IoU_per_seed'])]
+        ] + [' / '.join(f'{v:.2f}' for v in row['IoU_per_seed']),
+             str(row['dead_runs'])]
         lines.append('| ' + ' | '.join(cells) + ' |')
     lines.append('')
     note = (f'Seeds {", ".join(map(str, seeds))}; mean ± sample std; '
             'threshold 0.5 unless stated; "IoU 0.05-0.95" is the mean IoU '
             'over the 19 thresholds 0.05, 0.10, ..., 0.95; ΔIoU is paired '
-            'by seed.')
+            'by seed; a dead run has IoU below 5, or below a third of its '
+            'own 0.05-0.95 mean, at 0.5.')
     if with_cost:
         note += (' "s / iter" is the mean logged training time per '
                  'iteration (data loading included, first logged value left '
@@ -153,11 +167,12 @@ def write_summary(work_dir: str,
         writer = csv.writer(f)
         writer.writerow(['variant'] +
                         [f'{k}_{s}' for k in keys for s in ('mean', 'std')] +
-                        [f'IoU_seed{s}' for s in seeds])
+                        [f'IoU_seed{s}' for s in seeds] + ['dead_runs'])
         for row in rows:
             writer.writerow([row['variant']] +
                             [f'{v:.4f}' for k in keys for v in row[k]] +
-                            [f'{v:.4f}' for v in row['IoU_per_seed']])
+                            [f'{v:.4f}' for v in row['IoU_per_seed']] +
+                            [row['dead_runs']])
     with open(osp.join(work_dir, 'runs.json'), 'w', encoding='utf-8') as f:
         json.dump({name: {str(s): m for s, m in by_seed.items()}
                    for name, by_seed in results.items()}, f, indent=2)

@@ -1,6 +1,7 @@
 """tools/analysis_tools/compare_distill.py: methods vs the student alone,
 end to end on tiny synthetic data."""
 import csv
+import json
 import math
 import os.path as osp
 
@@ -8,6 +9,8 @@ import pytest
 from mmengine.config import Config
 
 from mmdsad.datasets import make_synthetic_sirst
+from mmdsad.datasets.val_split import carve_val_split
+from mmdsad.utils.distill_tuning import candidate_weights, choose_weight
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -130,3 +133,78 @@ def test_run_configs_use_the_data_config_and_the_warmup(comparison):
             ] == ['LinearLR', 'CosineAnnealingLR']
     assert cfg.param_scheduler[1].begin == 1 and cfg.train_cfg.max_iters == 2
 
+
+
+@pytest.fixture(scope='module')
+def tuning(repo_root, tmp_path_factory, run_script, save_random_model):
+    root = tmp_path_factory.mktemp('tune')
+    data = str(root / 'data')
+    make_synthetic_sirst(data, num_train=5, num_test=2, image_size=(64, 64))
+    teacher_ckpt = save_random_model(
+        osp.join(repo_root, 'configs/dnanet/dnanet_num16_nudt.py'),
+        root / 'teacher.pth')
+    command = [
+        str(root / 'compare'), '--teacher-ckpt', teacher_ckpt, '--net',
+        'dnanet', '--data', 'nudt', '--data-root', data, '--data-config',
+        DATA_CONFIG, '--methods', 'kd', '--seeds', '1', '--iters', '2',
+        '--warmup-iters', '1', '--tune', '--jobs', '2', '--cfg-options',
+        *SMALL
+    ]
+    return root / 'compare', run_script(TOOL, *command), command, data
+
+
+def test_tuning_chooses_the_best_validation_weight(tuning):
+    work_dir, printed, _, _ = tuning
+    tune_dir = work_dir / 'tune'
+    ratio = json.loads((tune_dir / 'gradients' / 'kd.json').read_text())[
+        'distill (all)']['vs_task']
+    candidates = candidate_weights(ratio)
+    val = {
+        w: json.loads((tune_dir / f'kd@{w:g}' / 'seed0' /
+                       'test_metrics.json').read_text())
+        for w in candidates
+    }
+    chosen = choose_weight(val)
+    tuned = Config.fromfile(
+        str(work_dir / 'tuned_configs' / 'kd_dnanet_num16_num4_nudt.py'))
+    assert tuned.model.distill_loss_weight == chosen
+    assert (tune_dir / 'alone' / 'seed0' / 'test_metrics.json').exists()
+    assert f'kd@{candidates[0]:g}' not in printed.split('| variant')[-1]
+    assert f'| kd ×{chosen:g} |' in printed
+    assert 'chosen' in (tune_dir / 'tuning.md').read_text()
+    # The final run trains the tuned config on the seed asked for.
+    final = Config.fromfile(str(work_dir / 'configs' / 'kd.py'))
+    assert final.model.distill_loss_weight == chosen
+    assert 'distill_loss_weight' in (work_dir / 'kd' / 'seed1' /
+                                     'train.log').read_text()
+
+
+def test_tuning_runs_never_see_the_test_split(tuning):
+    work_dir, _, _, data = tuning
+    cfg = Config.fromfile(
+        str(work_dir / 'tune' / 'configs' / 'kd_val_split.py'))
+    split = dict(fraction=0.2, seed=0)
+    assert cfg.train_dataloader.dataset.val_split == dict(
+        split, subset='train')
+    for loader in (cfg.val_dataloader, cfg.test_dataloader):
+        assert loader.dataset.ann_file == '50_50/train.txt'
+        assert loader.dataset.val_split == dict(split, subset='val')
+    ids = {
+        name: set(
+            open(osp.join(data, '50_50', f'{name}.txt')).read().split())
+        for name in ('train', 'test')
+    }
+    _, held_out = carve_val_split(
+        open(osp.join(data, '50_50', 'train.txt')).read().split(), 0.2, 0)
+    assert held_out and set(held_out) <= ids['train']
+    assert not set(held_out) & ids['test']
+
+
+def test_tuning_rerun_reuses_and_refuses_other_settings(
+        tuning, run_script, script_process):
+    work_dir, printed, command, _ = tuning
+    table = printed[printed.rindex('| variant'):]
+    assert run_script(TOOL, *command).endswith(table)
+    other = script_process(TOOL, *command, '--val-fraction', '0.5')
+    assert other.returncode != 0
+    assert 'holds a tuning' in other.stdout + other.stderr

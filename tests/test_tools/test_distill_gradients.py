@@ -1,4 +1,5 @@
 """tools/analysis_tools/distill_gradients.py: loss values and gradients."""
+import json
 import os.path as osp
 
 import pytest
@@ -27,18 +28,31 @@ def test_prints_each_loss_with_its_gradient_ratio(
     tool.main([
         osp.join(repo_root, DSAD_CONFIG), '--teacher-ckpt', teacher_file,
         '--data-root', data, '--batches', '1', '--cfg-options',
-        'train_dataloader.batch_size=2'
+        'train_dataloader.batch_size=2', '--json-out',
+        str(tmp_path / 'gradients.json')
     ])
     lines = capsys.readouterr().out.splitlines()
     header = max(i for i, line in enumerate(lines) if line.startswith('loss '))
-    rows = {line.split()[0]: line.split()[1:] for line in lines[header + 1:-1]}
+    # The name column is 34 characters wide.
+    rows = {
+        line[:34].strip(): line[34:].split()
+        for line in lines[header + 1:-1]
+    }
     assert set(rows) == {
         'student.decode.loss_softiou', 'distill.loss_pwmse_encoder',
-        'distill.loss_pwmse_decoder'
+        'distill.loss_pwmse_decoder', 'distill (all)'
     }
     assert float(rows['student.decode.loss_softiou'][2]) == 1.0
     # Both distillation terms reach the student.
     assert all(float(rows[k][1]) > 0 for k in rows)
+    saved = json.loads((tmp_path / 'gradients.json').read_text())
+    assert set(saved) == set(rows)
+    # The gradient of the sum, bounded by the triangle inequality.
+    norms = {k: v['grad_norm'] for k, v in saved.items()}
+    assert norms['distill (all)'] <= (norms['distill.loss_pwmse_encoder'] +
+                                      norms['distill.loss_pwmse_decoder'])
+    assert saved['distill (all)']['vs_task'] == pytest.approx(
+        norms['distill (all)'] / norms['student.decode.loss_softiou'])
 
 
 def test_malicious_checkpoint_is_refused_before_it_runs(
@@ -67,3 +81,14 @@ def test_checkpoint_of_another_model_is_refused(repo_root,
             osp.join(repo_root, DSAD_CONFIG), '--teacher-ckpt', teacher_file,
             '--checkpoint', teacher_file, '--batches', '1'
         ])
+
+
+def test_an_earlier_json_is_not_replaced(
+        repo_root, tmp_path, capsys, load_script):
+    earlier = tmp_path / 'gradients.json'
+    earlier.write_text('{}')
+    with pytest.raises(SystemExit):
+        load_script(TOOL).parse_args(
+            [DSAD_CONFIG, '--json-out', str(earlier)])
+    assert 'exists' in capsys.readouterr().err
+    assert earlier.read_text() == '{}'

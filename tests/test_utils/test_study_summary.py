@@ -51,3 +51,23 @@ def test_cost_of_a_run_without_logged_time_is_refused():
     assert summarise(results, [0])[1]['IoU'] == (71.0, 0.0)
     with pytest.raises(ValueError, match=r'kd seeds \[0\] logged no'):
         summarise(results, [0], with_cost=True)
+
+
+@pytest.mark.parametrize('iou, sweep, dead', [
+    (4.9, 4.0, True),  # below 5 IoU
+    (10.0, 31.0, True),  # below a third of its own sweep: miscalibrated
+    (10.0, 29.0, False),
+    (40.0, 41.0, False),
+])
+def test_dead_runs_are_counted(iou, sweep, dead, tmp_path):
+    dying = metrics(iou)
+    dying['IoU_sweep'] = sweep
+    results = {'alone': {0: metrics(70.0), 1: metrics(74.0)},
+               'kd': {0: dying, 1: metrics(72.0)}}
+    rows = summarise(results, [0, 1])
+    assert [row['dead_runs'] for row in rows] == [0, int(dead)]
+    write_summary(str(tmp_path), rows, results, [0, 1])
+    with open(tmp_path / 'summary.csv', encoding='utf-8') as f:
+        assert [r['dead_runs'] for r in csv.DictReader(f)] == ['0',
+                                                                str(int(dead))]
+    assert 'dead runs' in (tmp_path / 'summary.md').read_text()

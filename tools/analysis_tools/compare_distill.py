@@ -32,13 +32,27 @@ runs each tool under torchrun on K processes (on CPU add ``--cfg-options
 env_cfg.dist_cfg.backend=gloo model_wrapper_cfg.device_ids=None``).
 """
 import argparse
+import dataclasses
 import os
 import os.path as osp
 import sys
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
+from mmdsad.utils.distill_tuning import (
+    GRADIENT_BATCHES,
+    WEIGHT_KEY,
+    TuningProtocol,
+    candidate_weights,
+    check_protocol,
+    choose_weight,
+    read_gradient_ratio,
+    tuned_variant,
+    val_split_overrides,
+    write_tuned_config,
+    write_tuning,
+)
 from mmdsad.utils.study_runs import (
     LAUNCHERS,
     REPO_ROOT,
@@ -47,7 +61,7 @@ from mmdsad.utils.study_runs import (
     run_study,
 )
 from mmdsad.utils.study_summary import ALONE, summarise, write_summary
-from mmdsad.utils.tool_runs import ToolRunError
+from mmdsad.utils.tool_runs import ToolRunError, run_logged
 
 NETWORKS = ('dnanet', 'amfunet', 'dmfnet')
 DATASETS = ('nudt', 'sirst')
@@ -104,6 +118,32 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=[],
         metavar='KEY=VALUE',
         help='overrides for every run')
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='runs at once, each with cores / jobs threads (two one-thread '
+        'runs side by side keep nearly full speed on a CPU)')
+    tuning = parser.add_argument_group(
+        'tuning (--tune; mmdsad/utils/distill_tuning.py has the protocol)')
+    tuning.add_argument(
+        '--tune',
+        action='store_true',
+        help='first choose each method\'s distill_loss_weight on a '
+        'validation split of the training ids, then run the chosen ones')
+    tuning.add_argument(
+        '--val-fraction',
+        type=float,
+        default=0.2,
+        help='share of the training ids held out for tuning')
+    tuning.add_argument(
+        '--val-split-seed', type=int, default=0, help='which held-out ids')
+    tuning.add_argument(
+        '--tune-seed',
+        type=int,
+        default=0,
+        help='training seed of the tuning runs (pick --seeds without it '
+        'to judge the chosen settings on unseen seeds)')
     parser.add_argument('--launcher', choices=LAUNCHERS, default='none')
     parser.add_argument(
         '--nproc', type=int, default=1, help='processes per run (pytorch)')
@@ -126,6 +166,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         if missing_keys:
             parser.error(f'--data-config {args.data_config} lacks '
                          f'{missing_keys}')
+    if args.jobs < 1:
+        parser.error('--jobs must be >= 1')
+    if not 0 < args.val_fraction < 1:
+        parser.error('--val-fraction must be in (0, 1)')
     if args.nproc < 1 or (args.nproc > 1 and args.launcher == 'none'):
         parser.error('--nproc > 1 needs --launcher pytorch')
     if not osp.isfile(args.teacher_ckpt):
@@ -188,7 +232,17 @@ def data_overrides(data_config: str) -> dict:
     }
 
 
-def scheduled_config(name: str, config: str, args: argparse.Namespace) -> str:
+def inheriting_config(path: str, config: str, overrides: dict) -> str:
+    """Write ``path``: ``config`` with ``overrides``; return ``path``."""
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(f'_base_ = {osp.abspath(config)!r}\n')
+        f.write(Config(overrides).pretty_text)
+    return path
+
+
+def scheduled_config(name: str, config: str, args: argparse.Namespace,
+                     work_dir: str) -> str:
     """``config`` itself, or with ``--iters`` or ``--data-config`` a config
     inheriting it with the iteration schedule and the other data, written
     to ``<work_dir>/configs/<name>.py``."""
@@ -199,26 +253,127 @@ def scheduled_config(name: str, config: str, args: argparse.Namespace) -> str:
         overrides.update(data_overrides(args.data_config))
     if not overrides:
         return config
-    folder = osp.join(args.work_dir, 'configs')
-    os.makedirs(folder, exist_ok=True)
-    path = osp.join(folder, f'{name}.py')
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write(f'_base_ = {osp.abspath(config)!r}\n')
-        f.write(Config(overrides).pretty_text)
-    return path
+    return inheriting_config(
+        osp.join(work_dir, 'configs', f'{name}.py'), config, overrides)
 
 
-def runs(args: argparse.Namespace) -> List[StudyRun]:
+def teacher_option(args: argparse.Namespace) -> List[str]:
+    return [f'model.teacher_ckpt={osp.abspath(args.teacher_ckpt)}']
+
+
+def schedule_text(args: argparse.Namespace) -> str:
+    """The schedule a tuning ran at, in words."""
+    if args.iters is None:
+        return 'the configs\' own schedule'
+    return (f'{args.iters} iterations, {args.warmup_iters} of learning-rate '
+            'warm-up' + (f', data of {args.data_config}'
+                         if args.data_config else ''))
+
+
+def gradient_ratio(method: str, config: str, args: argparse.Namespace,
+                   settings: StudySettings) -> float:
+    """Measure (or read the kept) distillation-to-task gradient ratio of a
+    freshly initialised student: ``<tune dir>/gradients/<method>.json``."""
+    out = osp.join(settings.work_dir, 'gradients', f'{method}.json')
+    if not osp.exists(out):
+        data = (['--data-root', osp.abspath(args.data_root)]
+                if args.data_root else [])
+        threads = str(settings.threads)
+        run_logged([
+            sys.executable, 'tools/analysis_tools/distill_gradients.py',
+            osp.abspath(config), '--teacher-ckpt',
+            osp.abspath(args.teacher_ckpt), *data, '--batches',
+            str(GRADIENT_BATCHES), '--seed',
+            str(args.tune_seed), '--json-out', out
+        ], out[:-len('.json')] + '.log', f'{method} gradients', REPO_ROOT,
+                   dict(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads))
+    return read_gradient_ratio(out)
+
+
+def tune(args: argparse.Namespace, settings: StudySettings,
+         configs: Dict[str, str]) -> Dict[str, str]:
+    """Choose each method's weight on the validation split (the protocol of
+    mmdsad/utils/distill_tuning.py); return the tuned configs.
+
+    Args:
+        args (argparse.Namespace): The command line.
+        settings (StudySettings): The final runs' settings.
+        configs (dict): ``{method: its config}``.
+
+    Returns:
+        dict: ``{method: the tuned config}``, written to
+        ``<work_dir>/tuned_configs/``.
+    """
+    protocol = TuningProtocol(args.val_fraction, args.val_split_seed,
+                              args.tune_seed)
+    tune_dir = osp.join(args.work_dir, 'tune')
+    os.makedirs(tune_dir, exist_ok=True)
+    check_protocol(tune_dir, protocol)
+    tune_settings = dataclasses.replace(settings, work_dir=tune_dir)
+
+    def held_out(name: str, config: str) -> str:
+        scheduled = scheduled_config(name, config, args, tune_dir)
+        return inheriting_config(
+            osp.join(tune_dir, 'configs', f'{name}_val_split.py'),
+            scheduled, val_split_overrides(scheduled, protocol))
+
+    alone = held_out(ALONE, student_config(args.net, args.data))
+    val_configs = {m: held_out(m, c) for m, c in configs.items()}
+    ratios = {
+        m: gradient_ratio(m, c, args, tune_settings)
+        for m, c in val_configs.items()
+    }
+    candidates = {m: candidate_weights(r) for m, r in ratios.items()}
+    tune_runs = [StudyRun(ALONE, alone, [], protocol.seed)] + [
+        StudyRun(
+            tuned_variant(m, w), val_configs[m],
+            teacher_option(args) + [f'model.{WEIGHT_KEY}={w!r}'],
+            protocol.seed) for m in configs for w in candidates[m]
+    ]
+    results = run_study(tune_runs, tune_settings, args.jobs)
+    records = {ALONE: dict(val={1.0: results[ALONE][protocol.seed]})}
+    tuned = {}
+    for method, config in configs.items():
+        val = {
+            w: results[tuned_variant(method, w)][protocol.seed]
+            for w in candidates[method]
+        }
+        chosen = choose_weight(val)
+        records[method] = dict(ratio=ratios[method], val=val, chosen=chosen)
+        tuned[method] = osp.join(args.work_dir, 'tuned_configs',
+                                 osp.basename(config))
+        write_tuned_config(tuned[method], config, chosen, protocol,
+                           schedule_text(args))
+    print(f'Tuning on {args.val_fraction:g} of the training ids (split seed '
+          f'{args.val_split_seed}), seed {args.tune_seed}:')
+    print(write_tuning(tune_dir, records))
+    return tuned
+
+
+def runs(args: argparse.Namespace,
+         configs: Dict[str, str]) -> List[StudyRun]:
     """Every (variant, seed) run, the student alone first."""
-    teacher = [f'model.teacher_ckpt={osp.abspath(args.teacher_ckpt)}']
     variants = [(ALONE, student_config(args.net, args.data), [])] + [
-        (method, method_config(method, args.net, args.data), teacher)
-        for method in args.methods
+        (method, config, teacher_option(args))
+        for method, config in configs.items()
     ]
     return [
-        StudyRun(name, scheduled_config(name, config, args), overrides, seed)
+        StudyRun(name, scheduled_config(name, config, args, args.work_dir),
+                 overrides, seed)
         for name, config, overrides in variants for seed in args.seeds
     ]
+
+
+def labelled(results: dict, configs: Dict[str, str]) -> dict:
+    """The results with each tuned method labelled by its chosen weight."""
+    weights = {
+        method: Config.fromfile(config).model.get(WEIGHT_KEY, 1.0)
+        for method, config in configs.items()
+    }
+    return {
+        name if name not in weights else f'{name} ×{weights[name]:g}': runs
+        for name, runs in results.items()
+    }
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -227,14 +382,22 @@ def main(argv: Optional[List[str]] = None) -> None:
         work_dir=args.work_dir,
         data_root=args.data_root,
         cfg_options=args.cfg_options,
-        threads=os.cpu_count() or 1,
+        threads=max(1, (os.cpu_count() or 1) // args.jobs),
         launcher=args.launcher,
         nproc=args.nproc)
+    configs = {
+        method: method_config(method, args.net, args.data)
+        for method in args.methods
+    }
     try:
-        results = run_study(runs(args), settings)
-    except ToolRunError as error:
+        if args.tune:
+            configs = tune(args, settings, configs)
+        results = run_study(runs(args, configs), settings, args.jobs)
+    except (ToolRunError, FileExistsError, ValueError) as error:
         # The other runs are finished and kept; a re-run redoes only these.
         sys.exit(str(error))
+    if args.tune:
+        results = labelled(results, configs)
     markdown = write_summary(
         args.work_dir,
         summarise(results, args.seeds, with_cost=True),
@@ -245,7 +408,10 @@ def main(argv: Optional[List[str]] = None) -> None:
           f'{args.teacher_ckpt}')
     print(markdown)
     print(f'Logs and checkpoints: {args.work_dir}/<variant>/seed<k>/; '
-          f'summary.md, summary.csv, runs.json in {args.work_dir}')
+          f'summary.md, summary.csv, runs.json in {args.work_dir}' +
+          (f'; the tuning in {args.work_dir}/tune/ (tuning.md) and the '
+           f'chosen configs in {args.work_dir}/tuned_configs/'
+           if args.tune else ''))
 
 
 if __name__ == '__main__':

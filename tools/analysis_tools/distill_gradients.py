@@ -16,6 +16,7 @@ Example:
     ... --checkpoint work_dirs/demo/dsad/iter_400.pth
 """
 import argparse
+import os.path as osp
 import statistics
 from typing import Dict, List, Optional
 
@@ -27,6 +28,10 @@ from mmseg.registry import MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.utils.cli import set_data_root
+from mmdsad.utils.json_files import write_json_atomically
+
+# The entry of every distillation loss together: the gradient of their sum.
+ALL_DISTILL = 'distill (all)'
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -45,8 +50,17 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--batches', type=int, default=4, help='batches to average over')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
+        '--json-out',
+        help='also write the table (mean value, gradient norm and ratio to '
+        'the task loss per loss, and all distillation losses together as '
+        f'{ALL_DISTILL!r}) to this JSON file')
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, help='overrides')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.json_out and osp.exists(args.json_out):
+        parser.error(f'--json-out {args.json_out} exists; choose another '
+                     'file (an earlier measurement is not replaced)')
+    return args
 
 
 def gradient_norms(model, data: Dict) -> Dict[str, List[float]]:
@@ -66,6 +80,16 @@ def gradient_norms(model, data: Dict) -> Dict[str, List[float]]:
         norm = torch.sqrt(
             sum((g.detach()**2).sum() for g in grads if g is not None))
         result[name] = [float(value.detach()), float(norm)]
+    distill = [value for name, value in losses.items()
+               if name.startswith('distill.')]
+    if distill:
+        grads = torch.autograd.grad(
+            sum(distill), params, retain_graph=True, allow_unused=True)
+        result[ALL_DISTILL] = [
+            float(sum(distill).detach()),
+            float(torch.sqrt(
+                sum((g.detach()**2).sum() for g in grads if g is not None)))
+        ]
     return result
 
 
@@ -98,10 +122,15 @@ def main(argv: Optional[List[str]] = None) -> None:
     task_norm = statistics.fmean(g for _, g in records[task])
     print(f'{"loss":34s}{"value":>10s}{"|grad| on student":>20s}'
           f'{"vs task":>10s}')
+    table = {}
     for name, pairs in records.items():
         value = statistics.fmean(v for v, _ in pairs)
         norm = statistics.fmean(g for _, g in pairs)
+        table[name] = dict(
+            value=value, grad_norm=norm, vs_task=norm / task_norm)
         print(f'{name:34s}{value:10.4f}{norm:20.4e}{norm / task_norm:10.1f}')
+    if args.json_out:
+        write_json_atomically(args.json_out, table)
     print(f'(mean over {args.batches} training batches; gradients of the '
           'weighted losses, connectors excluded)')
 

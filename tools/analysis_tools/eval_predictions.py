@@ -26,7 +26,6 @@ Example:
         --protocol basicirstd --out metrics.json
 """
 import argparse
-import json
 import os
 import os.path as osp
 import sys
@@ -43,6 +42,7 @@ from mmdsad.datasets.transforms.loading import (
 )
 from mmdsad.evaluation.functional import NIOU_EMPTY_RULES, PROTOCOLS
 from mmdsad.evaluation.metrics.irstd_metric import IRSTDMetric
+from mmdsad.utils.json_files import write_json_atomically
 
 PREDICTION_EXTENSIONS = ('.png', '.npy', '.bmp', '.tif', '.tiff')
 MASK_EXTENSIONS = ('.png', '.bmp', '.tif', '.tiff', '.jpg', '.jpeg', '.gif')
@@ -379,12 +379,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         for key, value in metric.evaluate(scored).items()
     }
     if args.out:
-        out_dir = osp.dirname(osp.abspath(args.out))
-        os.makedirs(out_dir, exist_ok=True)
-        temporary = f'{args.out}.{os.getpid()}.tmp'
-        with open(temporary, 'w', encoding='utf-8') as file:
-            json.dump(metrics, file, indent=2)
-        os.replace(temporary, args.out)
+        write_json_atomically(args.out, metrics)
     print(f'scored {scored} of {len(pairing.pairs)} pairs under protocol '
           f"'{args.protocol}'; {len(problems)} files left out"
           + (f'; metrics in {args.out}' if args.out else ''))

@@ -30,11 +30,14 @@ class CheckedTeacherDistill(SingleTeacherDistill):
     the model of the config, the checks run for ``Runner.from_cfg``,
     ``mim train`` and ``tools/train.py`` alike, before the first iteration.
 
-    Every ``distill.*`` loss is multiplied by ``distill_loss_scale`` (1 by
-    default; ``DistillLossWarmupHook`` ramps it, as MMRazor's
-    ``StopDistillHook`` flips ``distillation_stopped``). While the scale is
-    0, a frozen teacher does not run at all: the student's task losses are
-    computed alone and each distillation loss is logged as 0. The student
+    Every ``distill.*`` loss is multiplied by ``distill_loss_weight`` (a
+    constant of the config, 1 by default: one factor on all of a method's
+    loss weights, which ``compare_distill.py --tune`` chooses) and by
+    ``distill_loss_scale`` (1 by default; ``DistillLossWarmupHook`` ramps
+    it, as MMRazor's ``StopDistillHook`` flips ``distillation_stopped``).
+    While their product is 0, a frozen teacher does not run at all: the
+    student's task losses are computed alone and each distillation loss is
+    logged as 0. The student
     and its gradients are the same as with the losses computed and
     multiplied by 0; what differs is that connectors do not run (their BN
     running statistics, never used in training, are not updated) and a
@@ -47,6 +50,8 @@ class CheckedTeacherDistill(SingleTeacherDistill):
             ``ConfigurableDistiller``).
         teacher_ckpt (str, optional): Weights-only checkpoint of the
             teacher; required (None is refused with how to make one).
+        distill_loss_weight (float): Factor on every distillation loss,
+            >= 0. Defaults to 1 (the method's configured weights).
         **kwargs: The other arguments of ``SingleTeacherDistill``
             (``teacher_trainable``, ``teacher_norm_eval``,
             ``data_preprocessor``, ...).
@@ -57,7 +62,14 @@ class CheckedTeacherDistill(SingleTeacherDistill):
                  teacher: Union[BaseModel, Dict],
                  distiller: Dict,
                  teacher_ckpt: Optional[str] = None,
+                 distill_loss_weight: float = 1.0,
                  **kwargs) -> None:
+        if isinstance(distill_loss_weight, bool) or not isinstance(
+                distill_loss_weight,
+            (int, float)) or not 0 <= distill_loss_weight < float('inf'):
+            raise ValueError(
+                f'{type(self).__name__}: distill_loss_weight must be a '
+                f'finite number >= 0, got {distill_loss_weight!r}')
         student = build_network(architecture)
         teacher = build_network(teacher)
         # MMRazor's recorder setup (in super().__init__) would fail on a
@@ -79,6 +91,7 @@ class CheckedTeacherDistill(SingleTeacherDistill):
         # loaded teacher must not be re-initialised by it.
         self.teacher._is_init = True
         self.teacher_ckpt = teacher_ckpt
+        self.distill_loss_weight = float(distill_loss_weight)
         self.distill_loss_scale = 1.0
 
     @property
@@ -101,9 +114,10 @@ class CheckedTeacherDistill(SingleTeacherDistill):
 
         Returns:
             dict[str, Tensor]: ``student.*`` losses and ``distill.*``
-            losses times ``distill_loss_scale``.
+            losses times ``distill_loss_weight * distill_loss_scale``.
         """
-        if self.distill_loss_scale == 0 and self.teacher_can_rest:
+        factor = self.distill_loss_weight * self.distill_loss_scale
+        if factor == 0 and self.teacher_can_rest:
             losses = add_prefix(
                 self.student(batch_inputs, data_samples, mode='loss'),
                 'student')
@@ -113,10 +127,10 @@ class CheckedTeacherDistill(SingleTeacherDistill):
             })
             return losses
         losses = self.task_and_distill_losses(batch_inputs, data_samples)
-        if self.distill_loss_scale != 1:
+        if factor != 1:
             for name in losses:
                 if name.startswith('distill.'):
-                    losses[name] = losses[name] * self.distill_loss_scale
+                    losses[name] = losses[name] * factor
         return losses
 
     def task_and_distill_losses(

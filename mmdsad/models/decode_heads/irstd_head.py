@@ -11,6 +11,25 @@ from torch import Tensor
 BINARY_THRESHOLD = 0.5
 
 
+def output_log_key(loss_name: str, index: int) -> str:
+    """The log key of one output's decode loss, e.g. 'softiou_out3'.
+
+    The training loss is the mean over the outputs, which hides an output
+    that stops learning while the others do (a distilled student whose
+    prediction, the last output, dies). Each output's value is therefore
+    logged as well, under a key without 'loss', which mmseg's
+    ``parse_losses`` logs but leaves out of the total.
+
+    Args:
+        loss_name (str): The decode loss's name, e.g. 'loss_softiou'.
+        index (int): The output's index; the last is the prediction.
+
+    Returns:
+        str: The log key.
+    """
+    return f"{loss_name.replace('loss', '').strip('_')}_out{index}"
+
+
 class IRSTDHead(BaseDecodeHead):
     """A binary decode head whose forward returns every supervised output.
 
@@ -68,23 +87,27 @@ class IRSTDHead(BaseDecodeHead):
                 ``gt_sem_seg`` of shape (1, H, W).
 
         Returns:
-            dict[str, Tensor]: One entry per decode loss name.
+            dict[str, Tensor]: One entry per decode loss name (the mean
+            over the outputs, trained), and one per loss and output (see
+            :func:`output_log_key`, logged only).
         """
         seg_label = self._stack_batch_gt(batch_data_samples).squeeze(1)
         losses_decode = self.loss_decode if isinstance(
             self.loss_decode, torch.nn.ModuleList) else [self.loss_decode]
         losses: dict = {}
-        for logits in seg_logits:
+        for index, logits in enumerate(seg_logits):
             logits = resize(
                 logits,
                 size=seg_label.shape[-2:],
                 mode='bilinear',
                 align_corners=self.align_corners)
             for loss_decode in losses_decode:
+                name = loss_decode.loss_name
                 value = loss_decode(
                     logits, seg_label, ignore_index=self.ignore_index)
-                losses[loss_decode.loss_name] = losses.get(
-                    loss_decode.loss_name, 0) + value / len(seg_logits)
+                losses[name] = losses.get(name, 0) + value / len(seg_logits)
+                if len(seg_logits) > 1:
+                    losses[output_log_key(name, index)] = value.detach()
         return losses
 
     def predict(self, inputs: Tuple[Tensor, ...], batch_img_metas: List[dict],

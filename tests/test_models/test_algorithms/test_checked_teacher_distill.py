@@ -195,3 +195,30 @@ def test_scale_multiplies_every_distillation_loss(dsad):
     for name in full:
         factor = 0.25 if name in distill else 1.0
         torch.testing.assert_close(quarter[name], full[name] * factor)
+
+
+def test_loss_weight_and_scale_multiply_every_distillation_loss(dsad):
+    model, teacher_calls, inputs, samples = dsad
+    full = model.loss(inputs, samples)
+    model.distill_loss_weight = 0.1
+    model.distill_loss_scale = 0.5
+    scaled = model.loss(inputs, samples)
+    for name in full:
+        factor = 0.05 if name.startswith('distill.') else 1.0
+        torch.testing.assert_close(scaled[name], full[name] * factor)
+    model.distill_loss_weight = 0.0
+    model.loss(inputs, samples)
+    assert len(teacher_calls) == 2
+
+
+def test_loss_weight_is_set_by_config(cfg, tmp_path, save_random_model):
+    cfg.model.teacher_ckpt = save_random_model(cfg.model.teacher,
+                                               tmp_path / 't.pth')
+    cfg.model.distill_loss_weight = 0.01
+    assert MODELS.build(cfg.model).distill_loss_weight == 0.01
+
+
+@pytest.mark.parametrize('weight', [-1.0, float('inf'), True, '0.1'])
+def test_bad_loss_weight_is_refused(cfg, weight):
+    cfg.model.distill_loss_weight = weight
+    refused(cfg, ValueError, 'distill_loss_weight must be a finite number')

@@ -1,4 +1,5 @@
 import torch
+from mmengine.model import BaseModel
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
@@ -44,11 +45,25 @@ def test_loss_is_mean_over_outputs():
         sample.gt_sem_seg = PixelData(data=mask)
         samples.append(sample)
     losses = head.loss(feats, samples, train_cfg={})
-    assert set(losses) == {'loss_softiou'}
     outs = head(feats)
+    assert set(losses) == {'loss_softiou'} | {
+        f'softiou_out{index}'
+        for index in range(len(outs))
+    }
     label = torch.stack([s.gt_sem_seg.data for s in samples]).squeeze(1)
-    expected = sum(head.loss_decode(o, label) for o in outs) / len(outs)
-    torch.testing.assert_close(losses['loss_softiou'], expected)
+    per_output = [head.loss_decode(o, label) for o in outs]
+    torch.testing.assert_close(losses['loss_softiou'],
+                               sum(per_output) / len(outs))
+    # Each output's own loss is logged, outside the total (no 'loss' in
+    # the key) and without gradient, so a dying prediction shows in
+    # training although the mean hides it.
+    for index, expected in enumerate(per_output):
+        logged = losses[f'softiou_out{index}']
+        assert not logged.requires_grad
+        torch.testing.assert_close(logged, expected.detach())
+    total, log_vars = BaseModel.parse_losses(None, losses)
+    torch.testing.assert_close(total, losses['loss_softiou'])
+    assert f'softiou_out{len(outs) - 1}' in log_vars
 
 
 def test_predict_uses_last_output():
