@@ -1,9 +1,10 @@
 """The tuning protocol of ``compare_distill.py --tune``, one for every method.
 
 Each method's distillation losses are given one common factor,
-``model.distill_loss_weight`` (1 = the weights of the method's reference
-setting, stated in its ``configs/_base_/distill/<method>.py``), chosen as
-follows, the same way for DSAD and for every comparison method:
+``model.distill_loss_weight`` (1, unless a config sets it, keeps the
+weights of the method's reference setting, stated in its
+``configs/_base_/distill/<method>.py``), chosen as follows, the same way
+for DSAD and for every comparison method:
 
 1. **Validation split.** ``val_split=dict(fraction, seed)`` carves a
    validation subset from the training split's ids
@@ -14,15 +15,16 @@ follows, the same way for DSAD and for every comparison method:
    the method's weighted distillation losses together send into a freshly
    initialised student to that of its task loss is measured
    (``distill_gradients.py``, the mean over four training batches of the
-   training subset). The candidates are 1 (the reference weights), ``1/r``
-   (gradient-matched: both pulls equal at the start) and their geometric
-   middle ``1/sqrt(r)``, each to two significant figures. The reference
-   weights come from CIFAR-100 and COCO set-ups and pull between 0.2 and
-   11157 times harder than SoftIoU on DNANet num4 (docs/results.md).
+   training subset). The candidates are the configured factor ``w``,
+   ``w/r`` (gradient-matched: both pulls equal at the start) and their
+   geometric middle ``w/sqrt(r)``, each to two significant figures. The
+   reference weights come from CIFAR-100 and COCO set-ups and pull between
+   0.2 and 11157 times harder than SoftIoU on DNANet num4
+   (docs/results.md).
 3. **Choice.** Each candidate is trained once (the tuning seed) and the one
    with the highest validation IoU averaged over the thresholds 0.05-0.95
    is kept, which penalises a dead prediction and a calibration collapse
-   alike; a tie keeps the weight closer to the reference.
+   alike; a tie keeps the weight closer to the configured one.
 
 The chosen settings are written as configs that inherit the method's own,
 so a user can reuse them, and the final runs (on the whole training split,
@@ -103,13 +105,16 @@ def two_figures(value: float) -> float:
     return float(f'{value:.2g}')
 
 
-def candidate_weights(gradient_ratio: float) -> List[float]:
-    """The reference weight 1, the gradient-matched ``1/r`` and their
-    geometric middle, to two significant figures, distinct, ascending.
+def candidate_weights(gradient_ratio: float,
+                      configured: float = 1.0) -> List[float]:
+    """The configured weight ``w`` (1: the reference weights), the
+    gradient-matched ``w/r`` and their geometric middle ``w/sqrt(r)``, to
+    two significant figures, distinct, ascending.
 
     Args:
         gradient_ratio (float): ``r``, distillation over task gradient norm
-            at the start, > 0.
+            at the start with the configured weight, > 0.
+        configured (float): The config's own ``distill_loss_weight``.
 
     Returns:
         list[float]: The candidate factors.
@@ -124,9 +129,9 @@ def candidate_weights(gradient_ratio: float) -> List[float]:
             f'got {gradient_ratio}: its losses send no gradient into the '
             'student, so there is no weight to tune')
     return sorted({
-        1.0,
-        two_figures(1 / gradient_ratio),
-        two_figures(1 / math.sqrt(gradient_ratio))
+        configured,
+        two_figures(configured / gradient_ratio),
+        two_figures(configured / math.sqrt(gradient_ratio))
     })
 
 
@@ -141,19 +146,22 @@ def read_gradient_ratio(json_file: str) -> float:
     return table[ALL_DISTILL]['vs_task']
 
 
-def choose_weight(val_metrics: Dict[float, Dict[str, float]]) -> float:
+def choose_weight(val_metrics: Dict[float, Dict[str, float]],
+                  configured: float = 1.0) -> float:
     """The candidate with the best validation sweep-mean IoU; a tie goes to
-    the weight closer to 1 (in ratio).
+    the weight closer (in ratio) to the configured one.
 
     Args:
         val_metrics (dict): ``{weight: validation metrics}``.
+        configured (float): The config's own ``distill_loss_weight``.
 
     Returns:
         float: The chosen weight.
     """
     return max(
         val_metrics,
-        key=lambda w: (val_metrics[w][SWEEP_KEY], -abs(math.log(w))))
+        key=lambda w:
+        (val_metrics[w][SWEEP_KEY], -abs(math.log(w / configured))))
 
 
 def tuned_variant(method: str, weight: float) -> str:

@@ -6,10 +6,12 @@ import math
 import os.path as osp
 
 import pytest
+import torch
 from mmengine.config import Config
 
 from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.datasets.val_split import carve_val_split
+from mmdsad.utils import load_checkpoint_file
 from mmdsad.utils.distill_tuning import candidate_weights, choose_weight
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
@@ -208,3 +210,24 @@ def test_tuning_rerun_reuses_and_refuses_other_settings(
     other = script_process(TOOL, *command, '--val-fraction', '0.5')
     assert other.returncode != 0
     assert 'holds a tuning' in other.stdout + other.stderr
+
+
+def test_distillation_still_off_trains_exactly_the_student_alone(comparison):
+    # Two iterations are inside every method's distillation warm-up (off
+    # for 50): KD's student must then be the student alone, weight for
+    # weight, since at one seed both start alike and see the same data.
+    work_dir = comparison[0]
+
+    def student(variant, prefix=''):
+        state = load_checkpoint_file(
+            str(work_dir / variant / 'seed0' / 'iter_2.pth'))['state_dict']
+        return {
+            name[len(prefix):]: value
+            for name, value in state.items() if name.startswith(prefix)
+        }
+
+    alone = student('alone')
+    kd = student('kd', 'architecture.')
+    assert kd.keys() == alone.keys()
+    for name, value in kd.items():
+        torch.testing.assert_close(value, alone[name], rtol=0, atol=1e-6)

@@ -79,3 +79,10 @@ def test_training_on_several_datasets_is_refused(repo_root, tmp_path):
         "train_dataloader = dict(dataset=dict(type='ConcatDataset'))\n")
     with pytest.raises(ValueError, match='one split file'):
         val_split_overrides(str(config), TuningProtocol())
+
+
+def test_candidates_and_choice_are_relative_to_a_configured_weight():
+    # A config already tuned to 0.05: the grid is around it.
+    assert candidate_weights(4.0, configured=0.05) == [0.013, 0.025, 0.05]
+    val = {w: dict(IoU_sweep=30.0) for w in (0.013, 0.025, 0.05)}
+    assert choose_weight(val, configured=0.05) == 0.05

@@ -18,6 +18,22 @@ short schedule; docs/results.md has the table it printed):
         --methods kd nst at kdsvd rkd cckd mgd pkd crosskd dsad \
         --seeds 0 1 --iters 200 --warmup-iters 50
 
+With ``--tune`` each method's distillation weight is first chosen by one
+protocol, the same for DSAD and every comparison method, on data that is
+neither trained on nor tested (mmdsad/utils/distill_tuning.py has it in
+full): 20 % of the training ids are held out (``--val-fraction``,
+``--val-split-seed``); the factor ``model.distill_loss_weight`` on all of a
+method's losses has three candidates, the configured weights, the
+gradient-matched weights (the distillation gradient as strong as the
+task's on a fresh student) and their geometric middle; each is trained once
+(``--tune-seed``) on the rest of the training ids and the best validation
+IoU averaged over thresholds 0.05-0.95 is kept. The choices are printed,
+kept in ``<work_dir>/tune/tuning.md`` and written as configs in
+``<work_dir>/tuned_configs/`` (each inherits the method's config), which the
+final runs train on the whole training split and test on the test split:
+    python tools/analysis_tools/compare_distill.py work_dirs/table1 \
+        ... --seeds 1 2 3 --tune --jobs 2
+
 ``--data`` picks the configs (and so their teacher width and recipe);
 ``--data-config`` replaces the loaders and evaluators of every run with
 those of a dataset config, for data the configs were not written for.
@@ -323,7 +339,11 @@ def tune(args: argparse.Namespace, settings: StudySettings,
         m: gradient_ratio(m, c, args, tune_settings)
         for m, c in val_configs.items()
     }
-    candidates = {m: candidate_weights(r) for m, r in ratios.items()}
+    configured = {m: configured_weight(c) for m, c in configs.items()}
+    candidates = {
+        m: candidate_weights(r, configured[m])
+        for m, r in ratios.items()
+    }
     tune_runs = [StudyRun(ALONE, alone, [], protocol.seed)] + [
         StudyRun(
             tuned_variant(m, w), val_configs[m],
@@ -338,7 +358,7 @@ def tune(args: argparse.Namespace, settings: StudySettings,
             w: results[tuned_variant(method, w)][protocol.seed]
             for w in candidates[method]
         }
-        chosen = choose_weight(val)
+        chosen = choose_weight(val, configured[method])
         records[method] = dict(ratio=ratios[method], val=val, chosen=chosen)
         tuned[method] = osp.join(args.work_dir, 'tuned_configs',
                                  osp.basename(config))
@@ -364,10 +384,15 @@ def runs(args: argparse.Namespace,
     ]
 
 
+def configured_weight(config: str) -> float:
+    """The ``distill_loss_weight`` a config sets (1 when it sets none)."""
+    return float(Config.fromfile(config).model.get(WEIGHT_KEY, 1.0))
+
+
 def labelled(results: dict, configs: Dict[str, str]) -> dict:
     """The results with each tuned method labelled by its chosen weight."""
     weights = {
-        method: Config.fromfile(config).model.get(WEIGHT_KEY, 1.0)
+        method: configured_weight(config)
         for method, config in configs.items()
     }
     return {

@@ -1,6 +1,7 @@
 """MMRazor's single-teacher distillation, refusing a run that cannot work."""
-from typing import Dict, List, Optional, Union
+from typing import ContextManager, Dict, List, Optional, Union
 
+import torch
 from mmengine.logging import print_log
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
@@ -17,6 +18,22 @@ def build_network(network: Union[BaseModel, Dict]) -> BaseModel:
     return MODELS.build(network) if isinstance(network, dict) else network
 
 
+def isolated_rng() -> ContextManager:
+    """A context whose random draws leave the CPU generator as it was.
+
+    A distillation algorithm builds the student first and everything else
+    (the teacher, connectors, a cross head) inside this context, so the
+    generator continues as if only the student had been built: at one seed
+    the runner then initialises the student and orders the data exactly as
+    it does for the student trained alone, and the two runs differ only by
+    the distillation. Without it the student's initial weights depend on
+    how many numbers the teacher and the connectors drew, and every
+    connector-less method (KD, NST, RKD, ...) shared one initialisation
+    per seed that the student alone never had (docs/results.md).
+    """
+    return torch.random.fork_rng(devices=[])
+
+
 @MODELS.register_module()
 class CheckedTeacherDistill(SingleTeacherDistill):
     """``SingleTeacherDistill`` that checks its input while it is built.
@@ -29,6 +46,10 @@ class CheckedTeacherDistill(SingleTeacherDistill):
     built once, and the checkpoint is read once and loaded strictly. Being
     the model of the config, the checks run for ``Runner.from_cfg``,
     ``mim train`` and ``tools/train.py`` alike, before the first iteration.
+
+    At one seed the student starts from the initial weights, and sees the
+    data in the order, of the student trained alone (:func:`isolated_rng`):
+    a comparison paired by seed compares the distillation and nothing else.
 
     Every ``distill.*`` loss is multiplied by ``distill_loss_weight`` (a
     constant of the config, 1 by default: one factor on all of a method's
@@ -71,28 +92,37 @@ class CheckedTeacherDistill(SingleTeacherDistill):
                 f'{type(self).__name__}: distill_loss_weight must be a '
                 f'finite number >= 0, got {distill_loss_weight!r}')
         student = build_network(architecture)
-        teacher = build_network(teacher)
-        # MMRazor's recorder setup (in super().__init__) would fail on a
-        # misspelt module with a bare assertion, so check first.
-        check_recorders(student, distiller.get('student_recorders'),
-                        'student')
-        check_recorders(teacher, distiller.get('teacher_recorders'),
-                        'teacher')
-        teacher.load_state_dict(load_teacher_state(teacher, teacher_ckpt))
-        print_log(f'teacher weights loaded from {teacher_ckpt}',
-                  logger='current')
-        super().__init__(
-            architecture=student,
-            teacher=teacher,
-            distiller=distiller,
-            teacher_ckpt=None,
-            **kwargs)
+        with isolated_rng():
+            teacher = build_network(teacher)
+            # MMRazor's recorder setup (in super().__init__) would fail on a
+            # misspelt module with a bare assertion, so check first.
+            check_recorders(student, distiller.get('student_recorders'),
+                            'student')
+            check_recorders(teacher, distiller.get('teacher_recorders'),
+                            'teacher')
+            teacher.load_state_dict(load_teacher_state(teacher, teacher_ckpt))
+            print_log(f'teacher weights loaded from {teacher_ckpt}',
+                      logger='current')
+            super().__init__(
+                architecture=student,
+                teacher=teacher,
+                distiller=distiller,
+                teacher_ckpt=None,
+                **kwargs)
         # The runner calls init_weights() after building the model; the
         # loaded teacher must not be re-initialised by it.
         self.teacher._is_init = True
         self.teacher_ckpt = teacher_ckpt
         self.distill_loss_weight = float(distill_loss_weight)
         self.distill_loss_scale = 1.0
+
+    def init_weights(self) -> None:
+        """Initialise the student as the runner initialises the student
+        alone, then the other modules without touching the generator (see
+        :func:`isolated_rng`); the loaded teacher is left as it is."""
+        self.architecture.init_weights()
+        with isolated_rng():
+            super().init_weights()
 
     @property
     def teacher_can_rest(self) -> bool:

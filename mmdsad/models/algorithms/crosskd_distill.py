@@ -13,7 +13,7 @@ from torch import Tensor
 
 from ...utils.distill_checks import DistillConfigError
 from ...utils.names import closest_names
-from .checked_teacher_distill import CheckedTeacherDistill
+from .checked_teacher_distill import CheckedTeacherDistill, isolated_rng
 
 EPS = 1e-6
 
@@ -120,8 +120,10 @@ class CrossKDDistill(CheckedTeacherDistill):
             **kwargs)
         self.cross_module = cross_module
         self.cross_output_index = cross_output_index
-        self.student_align = (
-            MODELS.build(student_align) if student_align else nn.Identity())
+        with isolated_rng():
+            self.student_align = (
+                MODELS.build(student_align)
+                if student_align else nn.Identity())
         self._student_input = self._input_recorder(self.student, 'student')
         self._teacher_input = self._input_recorder(self.teacher, 'teacher')
 
