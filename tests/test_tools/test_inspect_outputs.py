@@ -22,7 +22,7 @@ def data(tmp_path_factory):
     return str(root)
 
 
-def student(repo_root, tmp_path, lock: bool) -> str:
+def student(repo_root, tmp_path, lock: bool, distilled: bool = False) -> str:
     init_default_scope('mmseg')
     torch.manual_seed(0)
     model = MODELS.build(Config.fromfile(osp.join(repo_root, CONFIG)).model)
@@ -32,15 +32,22 @@ def student(repo_root, tmp_path, lock: bool) -> str:
         classifier.weight.copy_(
             -classifier.weight.abs() if lock else classifier.weight.abs())
         classifier.bias.fill_(-0.25)
+    state = model.state_dict()
+    if distilled:
+        # A distillation checkpoint: the student under architecture., the
+        # teacher beside it.
+        state = {f'architecture.{k}': v for k, v in state.items()}
+        state['teacher.decode_head.classifiers.3.bias'] = torch.zeros(1)
     path = str(tmp_path / 'student.pth')
-    save_weights_only(model.state_dict(), {}, path)
+    save_weights_only(state, {}, path)
     return path
 
 
-@pytest.mark.parametrize('lock', [True, False])
+@pytest.mark.parametrize('lock, distilled', [(True, True), (False, False)])
 def test_reports_every_output_and_the_sign_lock(
-        repo_root, tmp_path, data, run_script, lock):
-    printed = run_script(TOOL, CONFIG, student(repo_root, tmp_path, lock),
+        repo_root, tmp_path, data, run_script, lock, distilled):
+    printed = run_script(TOOL, CONFIG,
+                         student(repo_root, tmp_path, lock, distilled),
                          '--data-root', data)
     assert 'on 50_50/train.txt' in printed
     per_output = printed.split('IoU at 0.5 per output (last predicts): ')[1]

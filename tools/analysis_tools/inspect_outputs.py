@@ -22,15 +22,18 @@ from typing import List, Optional
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
-from mmengine.runner import Runner, load_checkpoint
+from mmengine.runner import Runner
 from mmseg.registry import MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
+from mmdsad.apis.network_loading import (
+    load_network_weights,
+    network_state_dict,
+)
+from mmdsad.utils import load_checkpoint_file
 from mmdsad.utils.cli import set_data_root
 from mmdsad.utils.names import closest_names
 
-# A distillation checkpoint keeps the student under this prefix.
-STUDENT_PREFIX = r'^architecture\.'
 DEFAULT_CLASSIFIER = 'decode_head.classifiers.-1'
 
 
@@ -84,12 +87,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     loader_cfg.dataset.ann_file = (
         args.split or cfg.train_dataloader.dataset.ann_file)
     model = MODELS.build(cfg.model)
-    load_checkpoint(
+    load_network_weights(
         model,
-        args.checkpoint,
-        map_location='cpu',
-        strict=True,
-        revise_keys=[(STUDENT_PREFIX, '')])
+        network_state_dict(
+            load_checkpoint_file(args.checkpoint, map_location='cpu'),
+            args.checkpoint), args.checkpoint, args.config)
     model.eval()
     classifier = find_module(model, args.classifier)
     if not isinstance(classifier, torch.nn.Conv2d) or (
