@@ -24,7 +24,8 @@ for DSAD and for every comparison method:
 3. **Choice.** Each candidate is trained once (the tuning seed) and the one
    with the highest validation IoU averaged over the thresholds 0.05-0.95
    is kept, which penalises a dead prediction and a calibration collapse
-   alike; a tie keeps the weight closer to the configured one.
+   alike; a tie keeps the weight closer to the configured one, and a
+   candidate whose training fails (diverges) is ranked last.
 
 The chosen settings are written as configs that inherit the method's own,
 so a user can reuse them, and the final runs (on the whole training split,
@@ -237,8 +238,8 @@ def tuning_table(records: Dict[str, dict]) -> Tuple[str, dict]:
 
     Args:
         records (dict): ``{method: dict(ratio=r, val={weight: metrics},
-            chosen=w)}``, with the student alone as ``{'alone': dict(
-            val={1.0: metrics})}``.
+            failed=[weights whose training failed], chosen=w)}``, with the
+            student alone as ``{'alone': dict(val={1.0: metrics})}``.
 
     Returns:
         tuple[str, dict]: Markdown and the JSON-ready record.
@@ -249,8 +250,9 @@ def tuning_table(records: Dict[str, dict]) -> Tuple[str, dict]:
     ]
     for method, record in records.items():
         cells = ', '.join(
-            f'{w:g}: {m["IoU"]:.2f} / {m[SWEEP_KEY]:.2f}'
-            for w, m in sorted(record['val'].items()))
+            [f'{w:g}: {m["IoU"]:.2f} / {m[SWEEP_KEY]:.2f}'
+             for w, m in sorted(record['val'].items())] +
+            [f'{w:g}: training failed' for w in record.get('failed', [])])
         ratio = record.get('ratio')
         chosen = record.get('chosen')
         lines.append(f'| {method} | '

@@ -174,25 +174,34 @@ def train_and_test(run: StudyRun,
     return metrics
 
 
-def run_study(runs: List[StudyRun], settings: StudySettings,
-              jobs: int = 1) -> Dict[str, Dict[int, Dict[str, float]]]:
+def run_study(
+    runs: List[StudyRun],
+    settings: StudySettings,
+    jobs: int = 1,
+    failed: Optional[Dict[str, str]] = None
+) -> Dict[str, Dict[int, Dict[str, float]]]:
     """Run (or reuse) every run, ``jobs`` at a time, with progress bars.
 
     Args:
         runs (list[StudyRun]): The runs.
         settings (StudySettings): What every run shares.
         jobs (int): Runs at once.
+        failed (dict, optional): Where to report failed runs
+            (``'<variant> seed <k>'`` to the error) instead of raising,
+            for callers to whom a failure is a result (a tuning candidate
+            that diverges).
 
     Returns:
-        dict: ``{variant: {seed: metrics}}``.
+        dict: ``{variant: {seed: metrics}}`` of the runs that succeeded.
 
     Raises:
-        ToolRunError: Some runs failed; the message lists them. The others
-            are finished and kept, so a re-run redoes only the failed ones.
+        ToolRunError: Some runs failed and ``failed`` is None; the message
+            lists them. The others are finished and kept, so a re-run
+            redoes only the failed ones.
     """
     os.makedirs(settings.work_dir, exist_ok=True)
     results: Dict[str, Dict[int, Dict[str, float]]] = {}
-    failed = []
+    errors = {}
     with progress_bar() as progress, ThreadPoolExecutor(jobs) as pool:
         futures = [
             pool.submit(train_and_test, run, settings, progress)
@@ -202,7 +211,10 @@ def run_study(runs: List[StudyRun], settings: StudySettings,
             try:
                 results.setdefault(run.name, {})[run.seed] = future.result()
             except ToolRunError as error:
-                failed.append(f'{run.name} seed {run.seed}: {error}')
-    if failed:
-        raise ToolRunError('Failed runs:\n' + '\n'.join(failed))
+                errors[f'{run.name} seed {run.seed}'] = str(error)
+    if errors and failed is None:
+        raise ToolRunError('Failed runs:\n' + '\n'.join(
+            f'{run}: {error}' for run, error in errors.items()))
+    if failed is not None:
+        failed.update(errors)
     return results

@@ -9,6 +9,7 @@ from mmdsad.utils.distill_tuning import (
     candidate_weights,
     check_protocol,
     choose_weight,
+    tuning_table,
     val_split_overrides,
     write_tuned_config,
 )
@@ -86,3 +87,14 @@ def test_candidates_and_choice_are_relative_to_a_configured_weight():
     assert candidate_weights(4.0, configured=0.05) == [0.013, 0.025, 0.05]
     val = {w: dict(IoU_sweep=30.0) for w in (0.013, 0.025, 0.05)}
     assert choose_weight(val, configured=0.05) == 0.05
+
+
+def test_a_failed_candidate_is_listed_in_the_tuning_table():
+    markdown, record = tuning_table({
+        'alone': dict(val={1.0: dict(IoU=36.0, IoU_sweep=35.0)}),
+        'kdsvd': dict(ratio=1069.0,
+                      val={0.00094: dict(IoU=35.4, IoU_sweep=35.4)},
+                      failed=[1.0], chosen=0.00094)})
+    assert '1: training failed' in markdown
+    assert '| kdsvd | 1.07e+03 | 0.00094: 35.40 / 35.40' in markdown
+    assert record['kdsvd']['failed'] == [1.0]

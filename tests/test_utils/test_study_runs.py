@@ -3,11 +3,14 @@ import sys
 
 import pytest
 
+from mmdsad.utils import study_runs
 from mmdsad.utils.study_runs import (
+    StudyRun,
     StudySettings,
     mean_iteration_time,
     tool_command,
 )
+from mmdsad.utils.tool_runs import ToolRunError
 
 
 def test_no_launcher_runs_the_tool_directly():
@@ -46,3 +49,25 @@ def test_a_log_without_iteration_lines_has_no_time(tmp_path):
     log = tmp_path / 'train.log'
     log.write_text('Iter(val) [1/2] time: 3.0\n')
     assert mean_iteration_time(str(log)) is None
+
+
+def fake_train_and_test(run, settings, progress=None):
+    if run.name == 'diverges':
+        raise ToolRunError(f'{run.name} exited with status 1')
+    return {'IoU': float(run.seed)}
+
+
+def test_failed_runs_raise_or_are_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(study_runs, 'train_and_test', fake_train_and_test)
+    runs = [
+        StudyRun('fine', 'c.py', [], 1),
+        StudyRun('diverges', 'c.py', [], 1)
+    ]
+    settings = StudySettings(work_dir=str(tmp_path))
+    with pytest.raises(ToolRunError, match='diverges seed 1'):
+        study_runs.run_study(runs, settings)
+    failed = {}
+    results = study_runs.run_study(runs, settings, failed=failed)
+    assert results == {'fine': {1: {'IoU': 1.0}}}
+    assert list(failed) == ['diverges seed 1']
+    assert 'status 1' in failed['diverges seed 1']

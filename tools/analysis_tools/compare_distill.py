@@ -350,16 +350,29 @@ def tune(args: argparse.Namespace, settings: StudySettings,
             teacher_option(args) + [f'model.{WEIGHT_KEY}={w!r}'],
             protocol.seed) for m in configs for w in candidates[m]
     ]
-    results = run_study(tune_runs, tune_settings, args.jobs)
+    # A candidate whose training fails (KD-SVD at its reference weight
+    # drives the student to non-finite features) is ranked below every
+    # other; the student alone must run, and one candidate per method.
+    failed: Dict[str, str] = {}
+    results = run_study(tune_runs, tune_settings, args.jobs, failed)
+    if ALONE not in results:
+        raise ToolRunError('the student alone failed on the tuning split:\n'
+                           + '\n'.join(failed.values()))
     records = {ALONE: dict(val={1.0: results[ALONE][protocol.seed]})}
     tuned = {}
     for method, config in configs.items():
-        val = {
-            w: results[tuned_variant(method, w)][protocol.seed]
-            for w in candidates[method]
-        }
+        runs_of = {w: results.get(tuned_variant(method, w), {})
+                   for w in candidates[method]}
+        val = {w: r[protocol.seed] for w, r in runs_of.items() if r}
+        if not val:
+            raise ToolRunError(f'every candidate of {method} failed:\n' +
+                               '\n'.join(failed.values()))
         chosen = choose_weight(val, configured[method])
-        records[method] = dict(ratio=ratios[method], val=val, chosen=chosen)
+        records[method] = dict(
+            ratio=ratios[method],
+            val=val,
+            failed=[w for w, r in runs_of.items() if not r],
+            chosen=chosen)
         tuned[method] = osp.join(args.work_dir, 'tuned_configs',
                                  osp.basename(config))
         write_tuned_config(tuned[method], config, chosen, protocol,
