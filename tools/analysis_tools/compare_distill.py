@@ -384,8 +384,14 @@ def tune(args: argparse.Namespace, settings: StudySettings,
 
 
 def runs(args: argparse.Namespace,
-         configs: Dict[str, str]) -> List[StudyRun]:
-    """Every (variant, seed) run, the student alone first."""
+         configs: Optional[Dict[str, str]] = None) -> List[StudyRun]:
+    """Every (variant, seed) run, the student alone first; ``configs``
+    (``{method: config}``) defaults to ``args.methods``' own configs."""
+    if configs is None:
+        configs = {
+            method: method_config(method, args.net, args.data)
+            for method in args.methods
+        }
     variants = [(ALONE, student_config(args.net, args.data), [])] + [
         (method, config, teacher_option(args))
         for method, config in configs.items()
