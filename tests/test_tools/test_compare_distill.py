@@ -155,18 +155,22 @@ def tuning(repo_root, tmp_path_factory, run_script, save_random_model):
     return root / 'compare', run_script(TOOL, *command), command, data
 
 
-def test_tuning_chooses_the_best_validation_weight(tuning):
+def test_tuning_chooses_the_best_validation_weight(tuning, repo_root):
     work_dir, printed, _, _ = tuning
     tune_dir = work_dir / 'tune'
     ratio = json.loads((tune_dir / 'gradients' / 'kd.json').read_text())[
         'distill (all)']['vs_task']
-    candidates = candidate_weights(ratio)
+    # The candidates surround the weight the method's config sets.
+    configured = Config.fromfile(
+        osp.join(repo_root, 'configs', 'distill',
+                 'kd_dnanet_num16_num4_nudt.py')).model.distill_loss_weight
+    candidates = candidate_weights(ratio, configured)
     val = {
         w: json.loads((tune_dir / f'kd@{w:g}' / 'seed0' /
                        'test_metrics.json').read_text())
         for w in candidates
     }
-    chosen = choose_weight(val)
+    chosen = choose_weight(val, configured)
     tuned = Config.fromfile(
         str(work_dir / 'tuned_configs' / 'kd_dnanet_num16_num4_nudt.py'))
     assert tuned.model.distill_loss_weight == chosen
