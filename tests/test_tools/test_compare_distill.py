@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.datasets.val_split import carve_val_split
 from mmdsad.utils import load_checkpoint_file
-from mmdsad.utils.distill_tuning import candidate_weights, choose_weight
+from mmdsad_experiments.distill_tuning import candidate_weights, choose_weight
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

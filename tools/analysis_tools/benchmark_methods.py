@@ -28,7 +28,7 @@ from mmseg.registry import MODELS as SEG_MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.apis import network_config
-from mmdsad.utils.benchmark import (
+from mmdsad_experiments.benchmark import (
     build_with_random_teacher,
     synthetic_batch,
     train_step_seconds,

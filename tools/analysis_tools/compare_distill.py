@@ -56,7 +56,7 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
-from mmdsad.utils.distill_tuning import (
+from mmdsad_experiments.distill_tuning import (
     GRADIENT_BATCHES,
     WEIGHT_KEY,
     TuningProtocol,
@@ -69,15 +69,15 @@ from mmdsad.utils.distill_tuning import (
     write_tuned_config,
     write_tuning,
 )
-from mmdsad.utils.study_runs import (
+from mmdsad_experiments.study_runs import (
     LAUNCHERS,
     REPO_ROOT,
     StudyRun,
     StudySettings,
     run_study,
 )
-from mmdsad.utils.study_summary import ALONE, summarise, write_summary
-from mmdsad.utils.tool_runs import ToolRunError, run_logged
+from mmdsad_experiments.study_summary import ALONE, summarise, write_summary
+from mmdsad_experiments.tool_runs import ToolRunError, run_logged
 
 NETWORKS = ('dnanet', 'amfunet', 'dmfnet')
 DATASETS = ('nudt', 'sirst')

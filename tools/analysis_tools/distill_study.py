@@ -31,9 +31,9 @@ import os.path as osp
 import sys
 from typing import List, Optional
 
-from mmdsad.utils.study_runs import StudyRun, StudySettings, run_study
-from mmdsad.utils.study_summary import ALONE, summarise, write_summary
-from mmdsad.utils.tool_runs import ToolRunError
+from mmdsad_experiments.study_runs import StudyRun, StudySettings, run_study
+from mmdsad_experiments.study_summary import ALONE, summarise, write_summary
+from mmdsad_experiments.tool_runs import ToolRunError
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

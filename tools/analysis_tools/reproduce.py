@@ -40,19 +40,23 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
-from mmdsad.utils.study_runs import (
+from mmdsad_experiments.study_runs import (
     REPO_ROOT,
     StudyRun,
     StudySettings,
     run_study,
 )
-from mmdsad.utils.study_summary import (
+from mmdsad_experiments.study_summary import (
     METRIC_KEYS,
     mean_std,
     summarise,
     to_markdown,
 )
-from mmdsad.utils.tool_runs import ToolRunError, last_checkpoint, run_logged
+from mmdsad_experiments.tool_runs import (
+    ToolRunError,
+    last_checkpoint,
+    run_logged,
+)
 
 # A sibling script, not a package: loaded by path for its names and runs.
 _spec = importlib.util.spec_from_file_location(

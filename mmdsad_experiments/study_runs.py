@@ -1,6 +1,6 @@
 """Train-then-test runs of a study (variants × seeds), resumable.
 
-``tools/analysis_tools/distill_study.py`` and ``compare_distill.py`` train
+``tools/analysis_tools/compare_distill.py`` and ``reproduce.py`` train
 every variant once per seed with ``tools/train.py``, test its last
 checkpoint with ``tools/test.py`` at threshold 0.5 and over the sweep
 thresholds, and keep the metrics (and the mean training time per iteration)
@@ -28,7 +28,7 @@ from .tool_runs import (
     sweep_option,
 )
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TIME_KEY = 'time_per_iter'
 LAUNCHERS = ('none', 'pytorch')
 # mmengine's training log line: "Iter(train) [ 3/10] ... time: 0.4211 ...".

@@ -11,7 +11,7 @@ from mmengine.structures import PixelData
 from mmrazor.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from .weights_only import save_weights_only
+from mmdsad.utils.weights_only import save_weights_only
 
 
 def synthetic_batch(batch_size: int, size: int) -> dict:

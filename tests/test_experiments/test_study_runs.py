@@ -1,16 +1,16 @@
-"""mmdsad.utils.study_runs: launcher commands and iteration times."""
+"""mmdsad_experiments.study_runs: launcher commands and iteration times."""
 import sys
 
 import pytest
 
-from mmdsad.utils import study_runs
-from mmdsad.utils.study_runs import (
+from mmdsad_experiments import study_runs
+from mmdsad_experiments.study_runs import (
     StudyRun,
     StudySettings,
     mean_iteration_time,
     tool_command,
 )
-from mmdsad.utils.tool_runs import ToolRunError
+from mmdsad_experiments.tool_runs import ToolRunError
 
 
 def test_no_launcher_runs_the_tool_directly():
