@@ -25,13 +25,11 @@ distillation warm-up counts iterations: off for 50, full after 150).
 apply to every run; --epochs wins on the keys it sets.
 """
 import argparse
-import glob
 import importlib.util
 import json
 import os
 import os.path as osp
 import platform
-import statistics
 import sys
 from functools import lru_cache
 from types import SimpleNamespace
@@ -40,6 +38,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
+from mmdsad_experiments.scalars import mean_time, training_scalars
 from mmdsad_experiments.study_runs import (
     REPO_ROOT,
     StudyRun,
@@ -186,18 +185,9 @@ def training_record(run_dir: str) -> Dict[str, float]:
     Returns:
         dict: ``iters_per_s``, ``epochs``, ``iters`` and ``batch``.
     """
-    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
-                                          'scalars.json')), reverse=True):
-        with open(path, encoding='utf-8') as f:
-            train = [r for r in map(json.loads, f) if 'iter' in r]
-        if train:
-            break
-    else:
-        raise FileNotFoundError(f'no training scalars.json in {run_dir}')
-    # The first record holds the start-up (first loading, allocations).
-    times = [r['time'] for r in train[1:]] or [train[0]['time']]
+    path, train = training_scalars(run_dir)
     cfg = Config.fromfile(osp.join(osp.dirname(path), 'config.py'))
-    return {SPEED_KEY: 1 / statistics.fmean(times),
+    return {SPEED_KEY: 1 / mean_time(path, train),
             'epochs': train[-1]['epoch'], 'iters': train[-1]['iter'],
             'batch': cfg.train_dataloader.batch_size}
 
