@@ -52,6 +52,21 @@ def load_script(repo_root):
 
 
 @pytest.fixture(scope='session')
+def assert_rerun_reuses(run_script):
+    """Asserts that running ``python <script> <args>`` again reprints the
+    first run's table (its output from ``| variant`` on) without touching
+    ``log``, a file of a finished run: ``(script, args, printed, log)``."""
+
+    def check(script: str, args: list, printed: str, log) -> None:
+        before = log.stat().st_mtime_ns
+        table = printed[printed.index('| variant'):]
+        assert run_script(script, *args).endswith(table)
+        assert log.stat().st_mtime_ns == before
+
+    return check
+
+
+@pytest.fixture(scope='session')
 def small_loaders():
     """``--cfg-options`` entries that make a run of the repository's SIRST
     loaders cheap: 32x32 crops of batch 1 and no loader workers (pipeline
