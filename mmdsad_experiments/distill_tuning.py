@@ -42,6 +42,7 @@ from typing import Dict, List, Tuple
 from mmengine.config import Config
 
 from mmdsad.utils.json_files import write_json_atomically
+
 from .tool_runs import SWEEP_KEY
 
 # distill_gradients.py's entry of every distillation loss together.

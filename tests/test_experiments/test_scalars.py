@@ -3,7 +3,11 @@ import json
 
 import pytest
 
-from mmdsad_experiments.scalars import mean_time, read_scalars, training_scalars
+from mmdsad_experiments.scalars import (
+    mean_time,
+    read_scalars,
+    training_scalars,
+)
 
 
 def write_scalars(run_dir, timestamp, lines):

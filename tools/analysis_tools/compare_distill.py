@@ -5,10 +5,10 @@ Trains the num4 student alone (``configs/<net>/<net>_num4_<data>.py``, or
 (``configs/distill/<method>_<net>_num16_num4_<data>.py``) and each
 ``--distill`` variant, all with the same teacher checkpoint, once per seed,
 tests every run at threshold 0.5 and over thresholds 0.05-0.95, and prints
-and writes
-(``summary.md``, ``summary.csv``, ``runs.json``) a Table-1-style table:
-mean ± std over the seeds, ΔIoU to the student alone, and each method's
-training time per iteration relative to the student alone's. Finished runs
+and writes (``summary.md``, ``summary.csv``, ``runs.json``) a
+Table-1-style table: mean ± std over the seeds, ΔIoU to the student alone,
+and each variant's training time per iteration (from mmengine's
+``vis_data/scalars.json``) relative to the student alone's. Finished runs
 are not repeated when the command is re-run.
 
 Example (the demo's teacher and synthetic data with the demo's loaders, a
