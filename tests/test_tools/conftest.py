@@ -49,3 +49,37 @@ def load_script(repo_root):
         return module
 
     return load
+
+
+@pytest.fixture(scope='session')
+def assert_rerun_reuses(run_script):
+    """Asserts that running ``python <script> <args>`` again reprints the
+    first run's table (its output from ``| variant`` on) without touching
+    ``log``, a file of a finished run: ``(script, args, printed, log)``."""
+
+    def check(script: str, args: list, printed: str, log) -> None:
+        before = log.stat().st_mtime_ns
+        table = printed[printed.index('| variant'):]
+        assert run_script(script, *args).endswith(table)
+        assert log.stat().st_mtime_ns == before
+
+    return check
+
+
+@pytest.fixture(scope='session')
+def small_loaders():
+    """``--cfg-options`` entries that make a run of the repository's SIRST
+    loaders cheap: 32x32 crops of batch 1 and no loader workers (pipeline
+    steps 2-4 of configs/_base_/datasets/sirst_common.py: resize, crop,
+    pad), so that several tool runs fit in a test on 2 CPU cores."""
+    return [
+        'train_dataloader.batch_size=1', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'train_dataloader.dataset.pipeline.2.scale=(32,32)',
+        'train_dataloader.dataset.pipeline.3.crop_size=(32,32)',
+        'train_dataloader.dataset.pipeline.4.size=(32,32)',
+        'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ]

@@ -23,6 +23,20 @@ def test_tiny_run_prints_a_ratio_per_method(run_script):
         assert row and float(row[1]) >= 0 and float(row[2]) >= 0, printed
 
 
+def test_breakdown_times_the_teacher_parts_of_each_step(run_script):
+    # DSAD's config has DSA weight connectors, KD's has none.
+    dsad = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
+    printed = run_script(TOOL, dsad, CONFIGS[0], '--breakdown',
+                         '--batch-size', '1', '--size', '32', '--iters', '1',
+                         '--warmup', '0')
+    parts = printed[printed.index('dsad_dnanet_num16_num4_nudt.py, '):]
+    for part in ('teacher forward', 'DSA weight maps',
+                 'student, connectors, losses, backward, step'):
+        assert re.search(rf'{part}\s*: +-?[\d.]+ s', parts), printed
+    kd = printed[printed.index('kd_dnanet_num16_num4_nudt.py, '):]
+    assert 'teacher forward' in kd and 'DSA weight maps' not in kd
+
+
 def test_plain_config_is_refused(repo_root, load_script, capsys):
     tool = load_script(TOOL)
     with pytest.raises(SystemExit):

@@ -1,5 +1,6 @@
 """tools/analysis_tools/compare_distill.py: methods vs the student alone,
-end to end on tiny synthetic data."""
+end to end on tiny synthetic data; --student and --distill variants are in
+test_compare_distill_variants.py."""
 import csv
 import json
 import math
@@ -12,30 +13,19 @@ from mmengine.config import Config
 from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.datasets.val_split import carve_val_split
 from mmdsad.utils import load_checkpoint_file
-from mmdsad.utils.distill_tuning import candidate_weights, choose_weight
+from mmdsad_experiments import comparison as comparison_module
+from mmdsad_experiments.distill_tuning import candidate_weights, choose_weight
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DATA_CONFIG = osp.join(REPO_ROOT, 'configs/_base_/datasets/synthetic_sirst.py')
 # A config without loaders.
 MODEL_CONFIG = osp.join(REPO_ROOT, 'configs/_base_/models/dnanet.py')
-# 32x32 crops of batch 1 and no loader workers, so that three runs of two
-# iterations fit in a test on 2 CPU cores (pipeline steps 2-4 of
-# configs/_base_/datasets/sirst_common.py: resize, crop, pad).
-SMALL = [
-    'train_dataloader.batch_size=1', 'train_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'train_dataloader.dataset.pipeline.2.scale=(32,32)',
-    'train_dataloader.dataset.pipeline.3.crop_size=(32,32)',
-    'train_dataloader.dataset.pipeline.4.size=(32,32)',
-    'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
-    'test_dataloader.num_workers=0',
-    'test_dataloader.persistent_workers=False'
-]
 
 
 @pytest.fixture(scope='module')
-def comparison(repo_root, tmp_path_factory, run_script, save_random_model):
+def comparison(repo_root, tmp_path_factory, run_script, save_random_model,
+               small_loaders):
     root = tmp_path_factory.mktemp('compare')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
@@ -47,7 +37,7 @@ def comparison(repo_root, tmp_path_factory, run_script, save_random_model):
         str(root / 'compare'), '--teacher-ckpt', teacher_ckpt, '--net',
         'dnanet', '--data', 'nudt', '--data-root', data, '--data-config',
         DATA_CONFIG, '--methods', 'kd', 'crosskd', '--seeds', '0', '--iters',
-        '2', '--warmup-iters', '1', '--cfg-options', *SMALL
+        '2', '--warmup-iters', '1', '--cfg-options', *small_loaders
     ]
     return root / 'compare', run_script(TOOL, *command), command
 
@@ -79,13 +69,10 @@ def test_every_method_is_trained_tested_and_tabulated(comparison):
     assert 'cost vs alone' in markdown and 'IoU 0.05-0.95' in markdown
 
 
-def test_rerun_reuses_finished_runs(comparison, run_script):
+def test_rerun_reuses_finished_runs(comparison, assert_rerun_reuses):
     work_dir, printed, command = comparison
-    log = work_dir / 'crosskd' / 'seed0' / 'train.log'
-    before = log.stat().st_mtime_ns
-    table = printed[printed.index('| variant'):]
-    assert run_script(TOOL, *command).endswith(table)
-    assert log.stat().st_mtime_ns == before
+    assert_rerun_reuses(TOOL, command, printed,
+                        work_dir / 'crosskd' / 'seed0' / 'train.log')
 
 
 @pytest.mark.parametrize('bad, message', [
@@ -114,7 +101,7 @@ def test_bad_arguments_are_refused(
 def test_method_without_config_is_refused_with_the_expected_path(
         repo_root, tmp_path, capsys, load_script, monkeypatch):
     tool = load_script(TOOL)
-    monkeypatch.setattr(tool, 'REPO_ROOT', str(tmp_path))
+    monkeypatch.setattr(comparison_module, 'REPO_ROOT', str(tmp_path))
     with pytest.raises(SystemExit):
         tool.parse_args([
             str(tmp_path), '--teacher-ckpt',
@@ -136,9 +123,9 @@ def test_run_configs_use_the_data_config_and_the_warmup(comparison):
     assert cfg.param_scheduler[1].begin == 1 and cfg.train_cfg.max_iters == 2
 
 
-
 @pytest.fixture(scope='module')
-def tuning(repo_root, tmp_path_factory, run_script, save_random_model):
+def tuning(repo_root, tmp_path_factory, run_script, save_random_model,
+           small_loaders):
     root = tmp_path_factory.mktemp('tune')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=5, num_test=2, image_size=(64, 64))
@@ -150,7 +137,7 @@ def tuning(repo_root, tmp_path_factory, run_script, save_random_model):
         'dnanet', '--data', 'nudt', '--data-root', data, '--data-config',
         DATA_CONFIG, '--methods', 'kd', '--seeds', '1', '--iters', '2',
         '--warmup-iters', '1', '--tune', '--jobs', '2', '--cfg-options',
-        *SMALL
+        *small_loaders
     ]
     return root / 'compare', run_script(TOOL, *command), command, data
 

@@ -11,33 +11,20 @@ from mmengine.config import Config
 from mmdsad.datasets import make_synthetic_sirst
 
 TOOL = osp.join('tools', 'analysis_tools', 'reproduce.py')
-# 32x32 crops of batch 1, no loader workers (pipeline steps 2-4 of
-# configs/_base_/datasets/sirst_common.py: resize, crop, pad), so that the
-# seven tool runs fit in a test on 2 CPU cores.
-SMALL = [
-    'train_dataloader.batch_size=1', 'train_dataloader.num_workers=0',
-    'train_dataloader.persistent_workers=False',
-    'train_dataloader.dataset.pipeline.2.scale=(32,32)',
-    'train_dataloader.dataset.pipeline.3.crop_size=(32,32)',
-    'train_dataloader.dataset.pipeline.4.size=(32,32)',
-    'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
-    'test_dataloader.num_workers=0',
-    'test_dataloader.persistent_workers=False'
-]
 # The paper's IoU of each row (docs/paper-numbers.md, DNANet on NUDT-SIRST).
 PAPER_IOU = dict(teacher='86.13', alone='79.68', dsad='84.79')
 VALID = ['--net', 'dnanet', '--data', 'nudt', '--work-dir', 'w']
 
 
 @pytest.fixture(scope='module')
-def reproduction(tmp_path_factory, run_script):
+def reproduction(tmp_path_factory, run_script, small_loaders):
     root = tmp_path_factory.mktemp('reproduce')
     data = str(root / 'data')
     make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(32, 32))
     command = [
         '--net', 'dnanet', '--data', 'nudt', '--epochs', '1', '--work-dir',
         str(root / 'repro'), '--seeds', '0', '--data-root', data,
-        '--threads', '1', '--cfg-options', *SMALL
+        '--threads', '1', '--cfg-options', *small_loaders
     ]
     return root / 'repro', run_script(TOOL, *command), command
 

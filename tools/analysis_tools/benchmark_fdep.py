@@ -23,7 +23,7 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
-from mmdsad.utils.benchmark import (
+from mmdsad_experiments.benchmark import (
     seconds_per_call,
     synthetic_batch,
     train_step_seconds,

@@ -32,7 +32,7 @@ from mmseg.registry import MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.engine.hooks.channels_last_hook import inputs_channels_last
-from mmdsad.utils.benchmark import (
+from mmdsad_experiments.benchmark import (
     build_with_random_teacher,
     synthetic_batch,
     train_step_seconds,

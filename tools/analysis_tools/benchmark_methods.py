@@ -6,14 +6,22 @@ temporary file, as the algorithms require a checkpoint) and its student's
 network config, and each runs ``train_step`` (forward, backward, optimiser
 step) on the same synthetic batch, one after the other in this process, so
 the ratios compare like with like on this machine. The distillation
-warm-up is not applied: every loss runs at full weight. No test asserts on
-these figures; record them in docs/results.md with the machine they came
-from.
+warm-up is not applied: every loss runs at full weight. With
+``--breakdown`` each distillation step is then broken down: the frozen
+teacher's forward, DSAD's DSA weight maps (for configs with weight
+connectors), and the rest (student, connectors, losses, backward, step).
+No test asserts on these figures; record them in docs/results.md with the
+machine they came from.
 
 Example (Table 1's ten methods, the demo's batch):
     python tools/analysis_tools/benchmark_methods.py \
         configs/distill/{kd,nst,at,kdsvd,rkd,cckd,mgd,pkd,crosskd,dsad}\
 _dnanet_num16_num4_nudt.py --batch-size 4 --size 96
+
+Example (DSAD's iteration broken down, the paper's crop):
+    python tools/analysis_tools/benchmark_methods.py \
+        configs/distill/dsad_dnanet_num16_num4_nudt.py --breakdown \
+        --batch-size 4 --size 256 --iters 3 --warmup 1
 """
 import argparse
 import os.path as osp
@@ -28,8 +36,9 @@ from mmseg.registry import MODELS as SEG_MODELS
 
 import mmdsad  # noqa: F401  (registers everything; patches mmrazor first)
 from mmdsad.apis import network_config
-from mmdsad.utils.benchmark import (
+from mmdsad_experiments.benchmark import (
     build_with_random_teacher,
+    step_breakdown,
     synthetic_batch,
     train_step_seconds,
 )
@@ -46,6 +55,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--size', type=int, default=256, help='crop size')
     parser.add_argument('--iters', type=int, default=5)
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument(
+        '--breakdown',
+        action='store_true',
+        help='also time the teacher\'s forward and DSA weight maps of '
+        'each step')
     args = parser.parse_args(argv)
     for path in args.configs:
         if not osp.isfile(path):
@@ -76,8 +90,10 @@ def main(argv: Optional[List[str]] = None) -> None:
             algorithm.train()
             seconds = train_step_seconds(algorithm, data, args.iters,
                                          args.warmup)
+            parts = (step_breakdown(algorithm, cfg, data, args.iters,
+                                    args.warmup) if args.breakdown else {})
             rows.append((osp.basename(path), seconds,
-                         seconds / student_seconds[key]))
+                         seconds / student_seconds[key], parts))
     print(f'machine: {platform.processor() or platform.machine()}, '
           f'{torch.get_num_threads()} torch threads, '
           f'torch {torch.__version__}')
@@ -87,8 +103,23 @@ def main(argv: Optional[List[str]] = None) -> None:
         print(f'plain student iteration: {seconds:.3f} s')
     print('| config | s / iteration | x student |')
     print('|---|---|---|')
-    for name, seconds, ratio in rows:
+    for name, seconds, ratio, _ in rows:
         print(f'| {name} | {seconds:.3f} | {ratio:.2f} |')
+    for name, seconds, _, parts in rows:
+        if parts:
+            print_breakdown(name, seconds, parts)
+
+
+def print_breakdown(name: str, seconds: float,
+                    parts: Dict[str, float]) -> None:
+    """The parts of one distillation step and what is left of it."""
+    print(f'{name}, {seconds:.3f} s per iteration:')
+    for part, part_seconds in parts.items():
+        print(f'  {part:<16}: {part_seconds:8.3f} s '
+              f'({part_seconds / seconds:.0%} of the iteration)')
+    rest = seconds - sum(parts.values())
+    print(f'  student, connectors, losses, backward, step: {rest:8.3f} s '
+          f'({rest / seconds:.0%})')
 
 
 if __name__ == '__main__':

@@ -25,41 +25,44 @@ distillation warm-up counts iterations: off for 50, full after 150).
 apply to every run; --epochs wins on the keys it sets.
 """
 import argparse
-import glob
-import importlib.util
 import json
 import os
 import os.path as osp
 import platform
-import statistics
 import sys
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
 
-from mmdsad.utils.study_runs import (
+from mmdsad_experiments.comparison import (
+    DATASETS,
+    METHODS,
+    NETWORKS,
+    Comparison,
+    method_variants,
+    student_config,
+)
+from mmdsad_experiments.scalars import mean_time, training_scalars
+from mmdsad_experiments.study_runs import (
     REPO_ROOT,
     StudyRun,
     StudySettings,
     run_study,
 )
-from mmdsad.utils.study_summary import (
+from mmdsad_experiments.study_summary import (
+    ALONE,
     METRIC_KEYS,
     mean_std,
     summarise,
     to_markdown,
 )
-from mmdsad.utils.tool_runs import ToolRunError, last_checkpoint, run_logged
-
-# A sibling script, not a package: loaded by path for its names and runs.
-_spec = importlib.util.spec_from_file_location(
-    'compare_distill',
-    osp.join(osp.dirname(osp.abspath(__file__)), 'compare_distill.py'))
-compare = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(compare)
+from mmdsad_experiments.tool_runs import (
+    ToolRunError,
+    last_checkpoint,
+    run_logged,
+)
 
 TEACHER, DSAD, SPEED_KEY = 'teacher', 'dsad', 'iters_per_s'
 TEACHER_SEED = 0
@@ -96,7 +99,7 @@ def paper_row(name: str, net: str, data: str) -> Dict[str, float]:
     if name in PAPER_METHODS:
         iou = PAPER_METHODS[name][list(DATASET_NAMES).index(data)]
         return dict(IoU=iou) if net == 'dnanet' else {}
-    row = PAPER[net, data][(TEACHER, compare.ALONE, DSAD).index(name)]
+    row = PAPER[net, data][(TEACHER, ALONE, DSAD).index(name)]
     return dict(zip(('IoU', 'Pd', 'Fa_1e-5'), row))
 
 
@@ -106,8 +109,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog='\n'.join(__doc__.splitlines()[1:]))
-    parser.add_argument('--net', required=True, choices=compare.NETWORKS)
-    parser.add_argument('--data', required=True, choices=compare.DATASETS)
+    parser.add_argument('--net', required=True, choices=NETWORKS)
+    parser.add_argument('--data', required=True, choices=DATASETS)
     parser.add_argument('--work-dir', required=True, help='where runs go')
     parser.add_argument(
         '--epochs', type=int, help='epochs of every run (default: the '
@@ -117,7 +120,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--methods', nargs='+', default=[], metavar='METHOD',
         help='comparison methods: %(choices)s',
-        choices=[m for m in compare.METHODS if m != DSAD])
+        choices=[m for m in METHODS if m != DSAD])
     parser.add_argument('--data-root', help='dataset root for every run')
     parser.add_argument(
         '--threads', type=int, default=os.cpu_count() or 1,
@@ -182,18 +185,9 @@ def training_record(run_dir: str) -> Dict[str, float]:
     Returns:
         dict: ``iters_per_s``, ``epochs``, ``iters`` and ``batch``.
     """
-    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
-                                          'scalars.json')), reverse=True):
-        with open(path, encoding='utf-8') as f:
-            train = [r for r in map(json.loads, f) if 'iter' in r]
-        if train:
-            break
-    else:
-        raise FileNotFoundError(f'no training scalars.json in {run_dir}')
-    # The first record holds the start-up (first loading, allocations).
-    times = [r['time'] for r in train[1:]] or [train[0]['time']]
+    path, train = training_scalars(run_dir)
     cfg = Config.fromfile(osp.join(osp.dirname(path), 'config.py'))
-    return {SPEED_KEY: 1 / statistics.fmean(times),
+    return {SPEED_KEY: 1 / mean_time(path, train),
             'epochs': train[-1]['epoch'], 'iters': train[-1]['iter'],
             'batch': cfg.train_dataloader.batch_size}
 
@@ -261,10 +255,10 @@ def run_all(args: argparse.Namespace) -> Dict[str, Dict[int, Dict]]:
         print('$ ' + ' '.join(command), flush=True)
         run_logged(command, osp.join(osp.dirname(weights), 'convert.log'),
                    'teacher to weights-only', REPO_ROOT)
-    runs = compare.runs(SimpleNamespace(
-        teacher_ckpt=weights, net=args.net, data=args.data,
-        methods=args.methods + [DSAD], seeds=args.seeds, iters=None,
-        data_config=None, work_dir=args.work_dir))
+    runs = Comparison(settings, weights,
+                      student_config(args.net, args.data)).runs(
+                          method_variants(args.methods + [DSAD], args.net,
+                                          args.data), args.seeds)
     results.update(run_study([
         StudyRun(run.name, run.config,
                  [*run.overrides, *schedule_options(run.config, args.epochs)],

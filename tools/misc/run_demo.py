@@ -34,7 +34,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Dict, List
 
-from mmdsad.utils.tool_runs import (
+from mmdsad_experiments.tool_runs import (
     SWEEP_KEY,
     SWEEP_THRESHOLDS,
     add_sweep_mean,

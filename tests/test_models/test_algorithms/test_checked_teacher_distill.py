@@ -12,10 +12,10 @@ from mmrazor.registry import MODELS
 from mmdsad.models.algorithms import CheckedTeacherDistill
 from mmdsad.models.backbones import DNANet
 from mmdsad.utils import UnsafeCheckpointError, distill_checks
-from mmdsad.utils.benchmark import synthetic_batch
 from mmdsad.utils.distill_checks import DistillConfigError
 from mmdsad.utils.state_dict_fit import CheckpointMismatchError
 from mmdsad.utils.weights_only import save_weights_only
+from mmdsad_experiments.benchmark import synthetic_batch
 
 CONFIG = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
 

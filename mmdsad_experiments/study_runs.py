@@ -1,6 +1,6 @@
 """Train-then-test runs of a study (variants × seeds), resumable.
 
-``tools/analysis_tools/distill_study.py`` and ``compare_distill.py`` train
+``tools/analysis_tools/compare_distill.py`` and ``reproduce.py`` train
 every variant once per seed with ``tools/train.py``, test its last
 checkpoint with ``tools/test.py`` at threshold 0.5 and over the sweep
 thresholds, and keep the metrics (and the mean training time per iteration)
@@ -10,8 +10,6 @@ exists is not repeated.
 import json
 import os
 import os.path as osp
-import re
-import statistics
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Dict, List, Optional
 
 from rich.progress import Progress
 
+from .scalars import mean_time, training_scalars
 from .tool_runs import (
     ToolRunError,
     add_sweep_mean,
@@ -28,11 +27,9 @@ from .tool_runs import (
     sweep_option,
 )
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TIME_KEY = 'time_per_iter'
 LAUNCHERS = ('none', 'pytorch')
-# mmengine's training log line: "Iter(train) [ 3/10] ... time: 0.4211 ...".
-TRAIN_TIME = re.compile(r'Iter\(train\).*?\stime: ([0-9.]+)')
 
 
 @dataclass
@@ -97,24 +94,24 @@ def tool_command(tool: str, settings: StudySettings) -> List[str]:
     ]
 
 
-def mean_iteration_time(train_log: str) -> Optional[float]:
-    """Mean seconds per training iteration that mmengine logged.
-
-    The first logged value is left out when there are more (it holds the
-    start-up: first data loading, lazy allocations).
+def mean_iteration_time(run_dir: str) -> Optional[float]:
+    """Mean seconds per iteration of the newest training in ``run_dir``,
+    from its ``vis_data/scalars.json`` (:mod:`.scalars`; the first logged
+    value left out when there are more).
 
     Args:
-        train_log (str): The training run's log file.
+        run_dir (str): The run's work dir.
 
     Returns:
-        float | None: Mean of the logged ``time`` values; None when the run
-        logged none (it ended before its logger's first interval).
+        float | None: None when the training logged no record (it ended
+        before its logger's first interval); the summary's
+        :func:`~.study_summary.check_times` then says how to fix it.
     """
-    with open(train_log, encoding='utf-8') as f:
-        times = [float(m[1]) for m in map(TRAIN_TIME.search, f) if m]
-    if not times:
+    try:
+        path, records = training_scalars(run_dir)
+    except FileNotFoundError:
         return None
-    return statistics.fmean(times[1:] if len(times) > 1 else times)
+    return mean_time(path, records)
 
 
 def train_and_test(run: StudyRun,
@@ -150,13 +147,12 @@ def train_and_test(run: StudyRun,
     threads = str(max(1, settings.threads // settings.nproc))
     env = dict(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
     label = f'{run.name} seed {run.seed}'
-    train_log = osp.join(run_dir, 'train.log')
     # A run without its result file is unfinished: it is redone from the
     # start, over what its failed attempt left (--overwrite).
     run_logged([
         *tool_command('tools/train.py', settings), config, '--work-dir',
         run_dir, *data, '--overwrite', '--cfg-options', *options
-    ], train_log, label, REPO_ROOT, env, progress)
+    ], osp.join(run_dir, 'train.log'), label, REPO_ROOT, env, progress)
     run_logged([
         *tool_command('tools/test.py', settings), config,
         last_checkpoint(run_dir), '--work-dir', run_dir, *data,
@@ -166,7 +162,7 @@ def train_and_test(run: StudyRun,
     ], osp.join(run_dir, 'test.log'), label, REPO_ROOT, env, progress)
     with open(result_file + '.tmp', encoding='utf-8') as f:
         metrics = add_sweep_mean(json.load(f))
-    metrics[TIME_KEY] = mean_iteration_time(train_log)
+    metrics[TIME_KEY] = mean_iteration_time(run_dir)
     # Written last, so an interrupted run is redone rather than half-read.
     with open(result_file, 'w', encoding='utf-8') as f:
         json.dump(metrics, f, indent=2)

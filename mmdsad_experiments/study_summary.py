@@ -11,6 +11,7 @@ import os.path as osp
 import statistics
 from typing import Dict, List, Sequence, Tuple
 
+from .scalars import SCALARS_FILE
 from .study_runs import TIME_KEY
 from .tool_runs import SWEEP_KEY
 
@@ -53,10 +54,12 @@ def check_times(name: str, by_seed: Dict[int, Dict[str, float]],
     missing = [s for s in seeds if by_seed[s].get(TIME_KEY) is None]
     if missing:
         raise ValueError(
-            f'{name} seeds {missing} logged no training iteration time: '
-            'their schedule ended before the logger\'s first interval. '
-            'Lower default_hooks.logger.interval, or delete their '
-            'test_metrics.json and re-run.')
+            f'{name} seeds {missing} logged no training iteration time: no '
+            f'<work_dir>/{name}/seed<k>/<timestamp>/{SCALARS_FILE} of theirs '
+            'holds a training record, as their schedule ended before the '
+            'logger\'s first interval (or their config has no '
+            'LocalVisBackend). Lower default_hooks.logger.interval, delete '
+            'their test_metrics.json and re-run.')
 
 
 def summarise(results: Results,

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from mmdsad.utils.tool_runs import (
+from mmdsad_experiments.tool_runs import (
     SWEEP_KEY,
     SWEEP_THRESHOLDS,
     ToolRunError,

@@ -1,9 +1,14 @@
-"""mmdsad.utils.study_summary: mean ± std over seeds, paired with alone."""
+"""mmdsad_experiments.study_summary: mean ± std over seeds, paired with
+alone."""
 import csv
 
 import pytest
 
-from mmdsad.utils.study_summary import summarise, to_markdown, write_summary
+from mmdsad_experiments.study_summary import (
+    summarise,
+    to_markdown,
+    write_summary,
+)
 
 
 def metrics(iou, time_per_iter=0.5):

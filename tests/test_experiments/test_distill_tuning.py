@@ -1,10 +1,11 @@
-"""mmdsad.utils.distill_tuning: the candidates, the choice and its record."""
+"""mmdsad_experiments.distill_tuning: the candidates, the choice and its
+record."""
 import math
 
 import pytest
 from mmengine.config import Config
 
-from mmdsad.utils.distill_tuning import (
+from mmdsad_experiments.distill_tuning import (
     TuningProtocol,
     candidate_weights,
     check_protocol,

@@ -1,16 +1,17 @@
-"""mmdsad.utils.study_runs: launcher commands and iteration times."""
+"""mmdsad_experiments.study_runs: launcher commands and iteration times."""
+import json
 import sys
 
 import pytest
 
-from mmdsad.utils import study_runs
-from mmdsad.utils.study_runs import (
+from mmdsad_experiments import study_runs
+from mmdsad_experiments.study_runs import (
     StudyRun,
     StudySettings,
     mean_iteration_time,
     tool_command,
 )
-from mmdsad.utils.tool_runs import ToolRunError
+from mmdsad_experiments.tool_runs import ToolRunError
 
 
 def test_no_launcher_runs_the_tool_directly():
@@ -32,23 +33,29 @@ def test_unknown_launcher_is_refused():
         tool_command('tools/train.py', StudySettings('w', launcher='slurm'))
 
 
+def write_scalars(run_dir, timestamp, records):
+    """A fake ``<run_dir>/<timestamp>/vis_data/scalars.json``."""
+    path = run_dir / timestamp / 'vis_data' / 'scalars.json'
+    path.parent.mkdir(parents=True)
+    path.write_text(''.join(json.dumps(r) + '\n' for r in records))
+
+
 def test_iteration_time_leaves_out_the_first_logged_value(tmp_path):
-    log = tmp_path / 'train.log'
-    log.write_text(
-        '11/23 15:00:00 - mmengine - INFO - Iter(train) [1/3]  lr: 5e-02  '
-        'eta: 0:00:02  time: 9.0000  data_time: 1.0  loss: 1.0\n'
-        'some other line with time: 100.0\n'
-        '11/23 15:00:01 - mmengine - INFO - Iter(train) [2/3]  lr: 5e-02  '
-        'eta: 0:00:01  time: 1.0000  data_time: 0.1  loss: 1.0\n'
-        '11/23 15:00:02 - mmengine - INFO - Iter(train) [3/3]  lr: 5e-02  '
-        'eta: 0:00:00  time: 2.0000  data_time: 0.1  loss: 1.0\n')
-    assert mean_iteration_time(str(log)) == pytest.approx(1.5)
+    write_scalars(tmp_path, '20261123_150000', [
+        dict(lr=0.05, data_time=1.0, loss=1.0, time=9.0, iter=1, step=1),
+        dict(IoU=3.0, data_time=0.1, time=100.0, step=1),
+        dict(lr=0.05, data_time=0.1, loss=1.0, time=1.0, iter=2, step=2),
+        dict(lr=0.05, data_time=0.1, loss=1.0, time=2.0, iter=3, step=3),
+    ])
+    # The test's folder comes later and has no training records.
+    write_scalars(tmp_path, '20261123_150100', [dict(time=7.0, step=0)])
+    assert mean_iteration_time(str(tmp_path)) == pytest.approx(1.5)
 
 
-def test_a_log_without_iteration_lines_has_no_time(tmp_path):
-    log = tmp_path / 'train.log'
-    log.write_text('Iter(val) [1/2] time: 3.0\n')
-    assert mean_iteration_time(str(log)) is None
+def test_a_run_without_training_records_has_no_time(tmp_path):
+    assert mean_iteration_time(str(tmp_path)) is None
+    write_scalars(tmp_path, '20261123_150000', [dict(IoU=3.0, time=3.0)])
+    assert mean_iteration_time(str(tmp_path)) is None
 
 
 def fake_train_and_test(run, settings, progress=None):

@@ -1,4 +1,5 @@
-"""The tuning protocol of ``compare_distill.py --tune``, one for every method.
+"""The tuning protocol of ``compare_distill.py --tune``, one for every method
+(:mod:`.tuning_runs` runs it).
 
 Each method's distillation losses are given one common factor,
 ``model.distill_loss_weight`` (1, unless a config sets it, keeps the
@@ -40,7 +41,8 @@ from typing import Dict, List, Tuple
 
 from mmengine.config import Config
 
-from .json_files import write_json_atomically
+from mmdsad.utils.json_files import write_json_atomically
+
 from .tool_runs import SWEEP_KEY
 
 # distill_gradients.py's entry of every distillation loss together.
@@ -104,6 +106,11 @@ def val_split_overrides(config: str, protocol: TuningProtocol) -> dict:
 def two_figures(value: float) -> float:
     """``value`` rounded to two significant figures."""
     return float(f'{value:.2g}')
+
+
+def configured_weight(config: str) -> float:
+    """The ``distill_loss_weight`` a config sets (1 when it sets none)."""
+    return float(Config.fromfile(config).model.get(WEIGHT_KEY, 1.0))
 
 
 def candidate_weights(gradient_ratio: float,

@@ -1,7 +1,8 @@
-"""Helpers of the training-step benchmarks (tools/analysis_tools/)."""
+"""Helpers of the training-step benchmarks (tools/analysis_tools/benchmark_*):
+synthetic batches, timed calls and steps, and a step's teacher parts."""
 import os.path as osp
 import time
-from typing import Callable
+from typing import Callable, Dict
 
 import torch
 from mmengine.config import Config, ConfigDict
@@ -11,7 +12,7 @@ from mmengine.structures import PixelData
 from mmrazor.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from .weights_only import save_weights_only
+from mmdsad.utils.weights_only import save_weights_only
 
 
 def synthetic_batch(batch_size: int, size: int) -> dict:
@@ -98,3 +99,57 @@ def build_with_random_teacher(cfg: Config, folder: str) -> torch.nn.Module:
     teacher_ckpt = osp.join(folder, 'random_teacher.pth')
     save_weights_only(teacher.state_dict(), {}, teacher_ckpt)
     return MODELS.build(ConfigDict(cfg.model, teacher_ckpt=teacher_ckpt))
+
+
+def step_breakdown(algorithm: torch.nn.Module, cfg: Config, data: dict,
+                   iters: int, warmup: int) -> Dict[str, float]:
+    """Seconds of the parts of a distillation step that are the teacher's:
+    its frozen forward and, for DSAD, the DSA weight maps of its features
+    (the connectors named ``*_weight``), both without gradients.
+
+    Args:
+        algorithm (nn.Module): A distillation algorithm built from ``cfg``.
+        cfg (Config): Its config (the teacher recorders' layers).
+        data (dict): A batch as the dataloader packs it.
+        iters (int): Timed calls.
+        warmup (int): Untimed calls first.
+
+    Returns:
+        dict: ``{'teacher forward': s}``, and ``'DSA weight maps'`` when
+        the distiller has weight connectors.
+    """
+    inputs = algorithm.data_preprocessor(data, training=True)['inputs']
+    weight_connectors = [
+        connector
+        for name, connector in algorithm.distiller.connectors.items()
+        if name.endswith('_weight')
+    ]
+    with torch.no_grad():
+        parts = {
+            'teacher forward':
+            seconds_per_call(lambda: algorithm.teacher(inputs, mode='tensor'),
+                             iters, warmup)
+        }
+        if not weight_connectors:
+            return parts
+        # The recorded teacher features, in the order of its modules.
+        sources = {
+            recorder.source
+            for recorder in cfg.model.distiller.teacher_recorders.values()
+        }
+        features = {}
+        hooks = [
+            module.register_forward_hook(
+                lambda m, i, o, name=name: features.__setitem__(name, o))
+            for name, module in algorithm.teacher.named_modules()
+            if name in sources
+        ]
+        algorithm.teacher(inputs, mode='tensor')
+        for hook in hooks:
+            hook.remove()
+        parts['DSA weight maps'] = seconds_per_call(
+            lambda: [
+                connector(feature) for connector, feature in zip(
+                    weight_connectors, features.values())
+            ], iters, warmup)
+    return parts

@@ -1,0 +1,194 @@
+"""The variants and run configs of a comparison of distillation methods.
+
+``tools/analysis_tools/compare_distill.py`` (and ``reproduce.py``) train
+the student alone and distilled students, all with one teacher, once per
+seed. A distilled student is a :class:`Variant`: a method of Table 1
+(``configs/distill/<method>_<net>_num16_num4_<data>.py``) or any
+distillation config with its own ``--cfg-options`` entries. A
+:class:`Schedule` can replace every run's schedule (a count of iterations)
+and data (another dataset config's loaders); the run then trains a config
+written beside its runs that inherits its own.
+"""
+import os
+import os.path as osp
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from mmengine.config import Config
+
+from .study_runs import REPO_ROOT, StudyRun, StudySettings
+from .study_summary import ALONE
+
+NETWORKS = ('dnanet', 'amfunet', 'dmfnet')
+DATASETS = ('nudt', 'sirst')
+METHODS = ('kd', 'nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd',
+           'crosskd', 'dsad')
+# What a Schedule's data config replaces in every run.
+DATA_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
+             'val_evaluator', 'test_evaluator')
+
+
+def student_config(net: str, data: str) -> str:
+    """The student alone: ``configs/<net>/<net>_num4_<data>.py``."""
+    return osp.join(REPO_ROOT, 'configs', net, f'{net}_num4_{data}.py')
+
+
+def method_config(method: str, net: str, data: str) -> str:
+    """A method: ``configs/distill/<method>_<net>_num16_num4_<data>.py``."""
+    return osp.join(REPO_ROOT, 'configs', 'distill',
+                    f'{method}_{net}_num16_num4_{data}.py')
+
+
+def missing_method_configs(methods: List[str], net: str,
+                           data: str) -> List[str]:
+    """The configs of ``methods`` that do not exist, relative to the
+    repository root."""
+    return [
+        osp.relpath(method_config(m, net, data), REPO_ROOT) for m in methods
+        if not osp.isfile(method_config(m, net, data))
+    ]
+
+
+def iteration_schedule(iters: int, warmup_iters: int) -> dict:
+    """DSAD's cosine counted in ``iters`` iterations, after ``warmup_iters``
+    of linear warm-up; one checkpoint and one test at the end, no
+    validation during training."""
+    cosine = dict(
+        type='CosineAnnealingLR',
+        T_max=iters - warmup_iters,
+        eta_min=1e-5,
+        by_epoch=False,
+        begin=warmup_iters,
+        end=iters)
+    warmup = [
+        dict(
+            type='LinearLR',
+            start_factor=1e-3,
+            by_epoch=False,
+            begin=0,
+            end=warmup_iters)
+    ] if warmup_iters else []
+    return dict(
+        train_cfg=dict(
+            _delete_=True,
+            type='IterBasedTrainLoop',
+            max_iters=iters,
+            val_interval=iters,
+            val_begin=iters + 1),
+        param_scheduler=warmup + [cosine],
+        default_hooks=dict(
+            logger=dict(interval=1, log_metric_by_epoch=False),
+            checkpoint=dict(by_epoch=False, interval=iters, save_best=None)),
+        # Every iteration's own time, not a 10-iteration mean.
+        log_processor=dict(by_epoch=False, window_size=1))
+
+
+def data_overrides(data_config: str) -> dict:
+    """The loaders and evaluators of ``data_config``, replacing a config's
+    own."""
+    data = Config.fromfile(data_config)
+    return {
+        key: dict(data[key], _delete_=True)
+        if isinstance(data[key], dict) else data[key]
+        for key in DATA_KEYS
+    }
+
+
+def inheriting_config(path: str, config: str, overrides: dict) -> str:
+    """Write ``path``: ``config`` with ``overrides``; return ``path``."""
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(f'_base_ = {osp.abspath(config)!r}\n')
+        f.write(Config(overrides).pretty_text)
+    return path
+
+
+@dataclass
+class Schedule:
+    """What replaces the configs' own schedule and data in every run.
+
+    Args:
+        iters (int, optional): Iterations of :func:`iteration_schedule`
+            instead of the configs' epochs; None keeps their schedule.
+        warmup_iters (int): Its linear learning-rate warm-up.
+        data_config (str, optional): A dataset config whose loaders and
+            evaluators (``DATA_KEYS``) replace every run's.
+    """
+    iters: Optional[int] = None
+    warmup_iters: int = 0
+    data_config: Optional[str] = None
+
+    def config(self, name: str, config: str, work_dir: str) -> str:
+        """``config`` itself, or a config inheriting it with this schedule
+        and data, written to ``<work_dir>/configs/<name>.py``."""
+        overrides = {}
+        if self.iters is not None:
+            overrides.update(iteration_schedule(self.iters,
+                                                self.warmup_iters))
+        if self.data_config is not None:
+            overrides.update(data_overrides(self.data_config))
+        if not overrides:
+            return config
+        return inheriting_config(
+            osp.join(work_dir, 'configs', f'{name}.py'), config, overrides)
+
+    def describe(self) -> str:
+        """The schedule in words."""
+        if self.iters is None:
+            return 'the configs\' own schedule'
+        return (f'{self.iters} iterations, {self.warmup_iters} of '
+                'learning-rate warm-up' +
+                (f', data of {self.data_config}' if self.data_config else ''))
+
+
+@dataclass
+class Variant:
+    """A distilled student: its name (its folder), its distillation config
+    and its own ``--cfg-options`` entries."""
+    name: str
+    config: str
+    overrides: List[str] = field(default_factory=list)
+
+
+def method_variants(methods: List[str], net: str, data: str) -> List[Variant]:
+    """Table 1's methods with their own configs for ``net`` on ``data``."""
+    return [Variant(m, method_config(m, net, data)) for m in methods]
+
+
+@dataclass
+class Comparison:
+    """What the runs of a comparison share.
+
+    Args:
+        settings (StudySettings): Their work dir, data, options, threads
+            and launcher.
+        teacher_ckpt (str): Weights-only teacher checkpoint of every
+            distilled student.
+        student (str): Config of the student alone.
+        schedule (Schedule): Their schedule and data.
+    """
+    settings: StudySettings
+    teacher_ckpt: str
+    student: str
+    schedule: Schedule = field(default_factory=Schedule)
+
+    def teacher_option(self) -> List[str]:
+        """The ``--cfg-options`` entry of the teacher's checkpoint."""
+        return [f'model.teacher_ckpt={osp.abspath(self.teacher_ckpt)}']
+
+    def runs(self, variants: List[Variant],
+             seeds: List[int]) -> List[StudyRun]:
+        """Every (variant, seed) run, the student alone first, each with
+        its config under the schedule (:meth:`Schedule.config`, written
+        into the work dir)."""
+        named = [(ALONE, self.student, [])] + [
+            (v.name, v.config, self.teacher_option() + v.overrides)
+            for v in variants
+        ]
+        return [
+            StudyRun(
+                name,
+                self.schedule.config(name, config, self.settings.work_dir),
+                overrides, seed) for name, config, overrides in named
+            for seed in seeds
+        ]
