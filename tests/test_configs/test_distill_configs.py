@@ -224,8 +224,9 @@ def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
         torch.manual_seed(0)
         prediction_T = algorithm.teacher._forward(data['inputs'])[-1]
         prediction_S = algorithm.architecture._forward(data['inputs'])[-1]
+    # Times the config's one factor on every distillation loss.
     torch.testing.assert_close(
-        sum(distill),
+        sum(distill), algorithm.distill_loss_weight *
         MODELS.build(ConfigDict(loss_cfg))(prediction_S, prediction_T))
     sum(distill).backward()
     # The distillation gradient alone reaches the student's one-channel

@@ -87,6 +87,7 @@ def test_dnanet_cross_head_is_the_teachers_fusion_and_classifier(
         cross = head_T.classifiers[-1](head_T.conv0_4_final(aligned))
     torch.testing.assert_close(
         losses['distill.loss_crosskd'],
+        algorithm.distill_loss_weight *
         QualityFocalKDLoss()(cross, prediction_T))
 
 
