@@ -3,50 +3,23 @@
 ``tools/analysis_tools/compare_distill.py`` (and ``reproduce.py``) train
 the student alone and distilled students, all with one teacher, once per
 seed. A distilled student is a :class:`Variant`: a method of Table 1
-(``configs/distill/<method>_<net>_num16_num4_<data>.py``) or any
-distillation config with its own ``--cfg-options`` entries. A
-:class:`Schedule` can replace every run's schedule (a count of iterations)
-and data (another dataset config's loaders); the run then trains a config
-written beside its runs that inherits its own.
+(its config from :mod:`.method_configs`) or any distillation config with
+its own ``--cfg-options`` entries. A :class:`Schedule` can
+replace every run's schedule (a count of iterations) and data (another
+dataset config's loaders); the run then trains a config written beside its
+runs that inherits its own.
 """
-import os
 import os.path as osp
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from mmengine.config import Config
-
-from .study_runs import REPO_ROOT, StudyRun, StudySettings
+from .method_configs import (
+    composed_method_config,
+    data_overrides,
+    inheriting_config,
+)
+from .study_runs import StudyRun, StudySettings
 from .study_summary import ALONE
-
-NETWORKS = ('dnanet', 'amfunet', 'dmfnet')
-DATASETS = ('nudt', 'sirst')
-METHODS = ('kd', 'nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd',
-           'crosskd', 'dsad')
-# What a Schedule's data config replaces in every run.
-DATA_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader',
-             'val_evaluator', 'test_evaluator')
-
-
-def student_config(net: str, data: str) -> str:
-    """The student alone: ``configs/<net>/<net>_num4_<data>.py``."""
-    return osp.join(REPO_ROOT, 'configs', net, f'{net}_num4_{data}.py')
-
-
-def method_config(method: str, net: str, data: str) -> str:
-    """A method: ``configs/distill/<method>_<net>_num16_num4_<data>.py``."""
-    return osp.join(REPO_ROOT, 'configs', 'distill',
-                    f'{method}_{net}_num16_num4_{data}.py')
-
-
-def missing_method_configs(methods: List[str], net: str,
-                           data: str) -> List[str]:
-    """The configs of ``methods`` that do not exist, relative to the
-    repository root."""
-    return [
-        osp.relpath(method_config(m, net, data), REPO_ROOT) for m in methods
-        if not osp.isfile(method_config(m, net, data))
-    ]
 
 
 def iteration_schedule(iters: int, warmup_iters: int) -> dict:
@@ -81,26 +54,6 @@ def iteration_schedule(iters: int, warmup_iters: int) -> dict:
             checkpoint=dict(by_epoch=False, interval=iters, save_best=None)),
         # Every iteration's own time, not a 10-iteration mean.
         log_processor=dict(by_epoch=False, window_size=1))
-
-
-def data_overrides(data_config: str) -> dict:
-    """The loaders and evaluators of ``data_config``, replacing a config's
-    own."""
-    data = Config.fromfile(data_config)
-    return {
-        key: dict(data[key], _delete_=True)
-        if isinstance(data[key], dict) else data[key]
-        for key in DATA_KEYS
-    }
-
-
-def inheriting_config(path: str, config: str, overrides: dict) -> str:
-    """Write ``path``: ``config`` with ``overrides``; return ``path``."""
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write(f'_base_ = {osp.abspath(config)!r}\n')
-        f.write(Config(overrides).pretty_text)
-    return path
 
 
 @dataclass
@@ -150,9 +103,15 @@ class Variant:
     overrides: List[str] = field(default_factory=list)
 
 
-def method_variants(methods: List[str], net: str, data: str) -> List[Variant]:
-    """Table 1's methods with their own configs for ``net`` on ``data``."""
-    return [Variant(m, method_config(m, net, data)) for m in methods]
+def method_variants(methods: List[str], net: str, data: str,
+                    work_dir: str) -> List[Variant]:
+    """Table 1's methods for ``net`` on ``data``, composed configs written
+    to ``<work_dir>/configs/`` (:func:`composed_method_config`)."""
+    out_dir = osp.join(work_dir, 'configs')
+    return [
+        Variant(m, composed_method_config(m, net, data, out_dir))
+        for m in methods
+    ]
 
 
 @dataclass

@@ -11,7 +11,7 @@ import os.path as osp
 import sys
 from typing import Dict, Tuple
 
-from .comparison import Comparison, inheriting_config
+from .comparison import Comparison
 from .distill_tuning import (
     GRADIENT_BATCHES,
     WEIGHT_KEY,
@@ -26,6 +26,7 @@ from .distill_tuning import (
     write_tuned_config,
     write_tuning,
 )
+from .method_configs import inheriting_config
 from .study_runs import REPO_ROOT, StudyRun, run_study
 from .study_summary import ALONE
 from .tool_runs import ToolRunError, run_logged

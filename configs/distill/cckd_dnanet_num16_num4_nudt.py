@@ -1,11 +1,16 @@
 # CCKD (configs/_base_/distill/cckd.py) from DNANet num16 into num4
-# on NUDT-SIRST (configs/_base_/distill/dnanet_nudt.py), on DSAD's
-# layers.
+# on NUDT-SIRST (configs/_base_/distill/dnanet_nudt.py), on DSAD's layers.
 _base_ = ['../_base_/distill/dnanet_nudt.py', '../_base_/distill/cckd.py']
+# DSAD's layers (configs/_base_/distill/distill_points.py); connector
+# widths are read from the built networks.
+recorders = dict(
+    encoder=dict(type='ModuleOutputs', source='backbone.conv4_0'),
+    decoder=dict(type='ModuleOutputs', source='decode_head.conv0_4_final'))
 # distill_loss_weight (the factor on every distillation loss): chosen by
 # compare_distill.py --tune for this pair at the demo schedule (synthetic
 # data, 96x96 crops, 200 iterations; docs/results.md, "Table 1 on a fair
 # footing"); 1 keeps the reference weights above.
 model = dict(
-    _base_.networks, distiller=_base_.layer_sets.dnanet.feature,
+    _base_.networks,
+    distiller=dict(student_recorders=recorders, teacher_recorders=recorders),
     distill_loss_weight=1.0)

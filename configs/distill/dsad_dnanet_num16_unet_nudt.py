@@ -1,10 +1,9 @@
 # DSAD into a student built from stock mmseg parts, configs/unet/unet_nudt.py
 # (mmseg's UNet backbone of base width 8 and FCNHead with one output
 # channel), taught by the DNANet num16 teacher. Any mmseg segmentor can be
-# the student this way: name its layers in student_recorders and set the
-# connectors' input widths.
+# the student this way: name its layers in student_recorders; the
+# connectors' widths are read from the built networks.
 _base_ = './dsad_dnanet_num16_num4_nudt.py'
-unet_width = 8
 model = dict(
     architecture=dict(cfg_path='mmdsad::unet/unet_nudt.py', pretrained=False),
     distiller=dict(
@@ -13,7 +12,4 @@ model = dict(
             # and its last, full-resolution decoder stage (mmseg's UNet lists
             # decoder stages from full resolution down).
             encoder=dict(source='backbone.encoder.4'),
-            decoder=dict(source='backbone.decoder.0')),
-        connectors=dict(
-            encoder_align=dict(in_channel=16 * unet_width),
-            decoder_align=dict(in_channel=unet_width))))
+            decoder=dict(source='backbone.decoder.0'))))

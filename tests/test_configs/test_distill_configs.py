@@ -11,6 +11,7 @@ from mmengine.optim import build_optim_wrapper
 from mmrazor.registry import MODELS
 
 from mmdsad.analysis import count_complexity
+from mmdsad_experiments.method_configs import composed_method_config
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # Table 1's methods on the output logits, on DSAD's layer set and through
@@ -20,16 +21,33 @@ FEATURE_METHODS = ('nst', 'at', 'kdsvd', 'rkd', 'cckd', 'mgd', 'pkd', 'dsad')
 HEAD_METHODS = ('crosskd', )
 COMPARISONS = [(net, data) for net in ('dnanet', 'amfunet', 'dmfnet')
                for data in ('nudt', 'sirst')]
-COMPARISON_CONFIGS = [
-    f'{method}_{net}_num16_num4_{data}.py'
-    for method in LOGIT_METHODS + FEATURE_METHODS + HEAD_METHODS
-    for net, data in COMPARISONS
-]
+# Every method on every network and dataset: an explicit config for the
+# reference pair (DNANet, NUDT-SIRST), composed for the others.
+COMPARISON_RUNS = [(method, net, data)
+                   for method in LOGIT_METHODS + FEATURE_METHODS + HEAD_METHODS
+                   for net, data in COMPARISONS]
 ALGORITHMS = ('CheckedTeacherDistill', 'CrossKDDistill')
 
 
 def distill_configs(repo_root):
     return sorted(glob.glob(osp.join(repo_root, 'configs/distill/*.py')))
+
+
+def run_id(run):
+    return '_'.join(run)
+
+
+@pytest.fixture(scope='module')
+def comparison_config(tmp_path_factory):
+    """The config compare_distill.py trains for a method on a network and
+    dataset (explicit or composed), ``(method, net, data) -> Config``."""
+    out_dir = str(tmp_path_factory.mktemp('composed'))
+
+    def load(method, net, data):
+        return Config.fromfile(
+            composed_method_config(method, net, data, out_dir))
+
+    return load
 
 
 @pytest.fixture
@@ -71,11 +89,11 @@ def test_every_distill_config_follows_the_paper_recipe(repo_root):
             for loss in losses.values()), path
 
 
-@pytest.mark.parametrize('name', COMPARISON_CONFIGS)
-def test_comparison_config_builds_from_the_network_configs(repo_root, name):
-    method, net = name.split('_')[:2]
-    data = name[:-len('.py')].split('_')[-1]
-    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+@pytest.mark.parametrize('run', COMPARISON_RUNS, ids=run_id)
+def test_comparison_config_builds_from_the_network_configs(
+        run, comparison_config):
+    method, net, data = run
+    cfg = comparison_config(method, net, data)
     assert cfg.model.architecture == dict(
         cfg_path=f'mmdsad::{net}/{net}_num4_{data}.py', pretrained=False)
     # DMFNet's teacher is its trained config without the training blur.
@@ -84,9 +102,7 @@ def test_comparison_config_builds_from_the_network_configs(repo_root, name):
         cfg_path=f'mmdsad::{net}/{teacher}.py', pretrained=False)
     assert cfg.model.teacher_ckpt == f'checkpoints/{net}_num16_{data}.pth'
     # Same data, recipe and teacher checkpoint as DSAD.
-    dsad = Config.fromfile(
-        osp.join(repo_root, 'configs/distill',
-                 f'dsad_{net}_num16_num4_{data}.py'))
+    dsad = comparison_config('dsad', net, data)
     for key in ('train_dataloader', 'test_dataloader', 'optim_wrapper',
                 'param_scheduler', 'train_cfg', 'val_cfg'):
         assert cfg[key] == dsad[key], key
@@ -117,9 +133,10 @@ def test_dsad_student_weighs_softiou_and_pwmse_one_to_two(
             values()] == [2.0, 2.0]
 
 
-@pytest.mark.parametrize('net, data', COMPARISONS)
+@pytest.mark.parametrize('net', ['dnanet', 'amfunet', 'dmfnet'])
 def test_table6_distils_the_dsa_student_from_the_plain_teacher(
-        repo_root, net, data):
+        repo_root, net):
+    data = 'nudt'
     dsa = Config.fromfile(
         osp.join(repo_root, 'configs/distill',
                  f'dsad_{net}_num16_num4_dsa_{data}.py'))
@@ -202,11 +219,11 @@ def test_complexity_of_a_distillation_is_the_students(repo_root):
 
 
 @pytest.mark.parametrize(
-    'name', [f'{method}_{net}_num16_num4_{data}.py'
-             for method in LOGIT_METHODS for net, data in COMPARISONS])
+    'run', [run for run in COMPARISON_RUNS if run[0] in LOGIT_METHODS],
+    ids=run_id)
 def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
-        repo_root, name, labelled_batch, build_algorithm):
-    cfg = Config.fromfile(osp.join(repo_root, 'configs/distill', name))
+        run, labelled_batch, build_algorithm, comparison_config):
+    cfg = comparison_config(*run)
     algorithm = build_algorithm(cfg)
     algorithm.train()
     data = algorithm.data_preprocessor(labelled_batch(), training=True)
@@ -239,16 +256,26 @@ def test_logit_method_loss_is_nonzero_and_reaches_student_logits(
     assert all(p.grad is None for p in algorithm.teacher.parameters())
 
 
+# Every explicit distillation config, and every composed comparison run
+# (method, net, data) without one.
 ALL_DISTILL_CONFIGS = sorted(
     glob.glob(osp.join(REPO_ROOT, 'configs/distill/*.py')) +
-    glob.glob(osp.join(REPO_ROOT, 'configs/demo/dsad_*.py')))
+    glob.glob(osp.join(REPO_ROOT, 'configs/demo/dsad_*.py'))) + [
+        run for run in COMPARISON_RUNS if not osp.isfile(
+            osp.join(REPO_ROOT, 'configs/distill',
+                     '{}_{}_num16_num4_{}.py'.format(*run)))
+    ]
 
 
 @pytest.mark.parametrize(
-    'path', ALL_DISTILL_CONFIGS, ids=lambda path: osp.basename(path))
+    'config',
+    ALL_DISTILL_CONFIGS,
+    ids=lambda config: osp.basename(config)
+    if isinstance(config, str) else run_id(config))
 def test_one_training_step_changes_student_not_teacher(
-        path, labelled_batch, build_algorithm):
-    cfg = Config.fromfile(path)
+        config, labelled_batch, build_algorithm, comparison_config):
+    cfg = (Config.fromfile(config)
+           if isinstance(config, str) else comparison_config(*config))
     algorithm = build_algorithm(cfg)
     algorithm.train()
     optim_wrapper = build_optim_wrapper(algorithm, cfg.optim_wrapper)

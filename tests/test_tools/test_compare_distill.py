@@ -13,7 +13,7 @@ from mmengine.config import Config
 from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.datasets.val_split import carve_val_split
 from mmdsad.utils import load_checkpoint_file
-from mmdsad_experiments import comparison as comparison_module
+from mmdsad_experiments import method_configs
 from mmdsad_experiments.distill_tuning import candidate_weights, choose_weight
 
 TOOL = osp.join('tools', 'analysis_tools', 'compare_distill.py')
@@ -101,7 +101,7 @@ def test_bad_arguments_are_refused(
 def test_method_without_config_is_refused_with_the_expected_path(
         repo_root, tmp_path, capsys, load_script, monkeypatch):
     tool = load_script(TOOL)
-    monkeypatch.setattr(comparison_module, 'REPO_ROOT', str(tmp_path))
+    monkeypatch.setattr(method_configs, 'REPO_ROOT', str(tmp_path))
     with pytest.raises(SystemExit):
         tool.parse_args([
             str(tmp_path), '--teacher-ckpt',

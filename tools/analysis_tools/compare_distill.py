@@ -1,9 +1,8 @@
 r"""Compare distillation methods on one teacher, network and dataset.
 
 Trains the num4 student alone (``configs/<net>/<net>_num4_<data>.py``, or
-``--student``), each method of ``--methods``
-(``configs/distill/<method>_<net>_num16_num4_<data>.py``) and each
-``--distill`` variant, all with the same teacher checkpoint, once per seed,
+``--student``), each method of ``--methods`` and each ``--distill``
+variant, all with the same teacher checkpoint, once per seed,
 tests every run at threshold 0.5 and over thresholds 0.05-0.95, and prints
 and writes (``summary.md``, ``summary.csv``, ``runs.json``) a
 Table-1-style table: mean ± std over the seeds, ΔIoU to the student alone,
@@ -54,6 +53,11 @@ final runs train on the whole training split and test on the test split
     python tools/analysis_tools/compare_distill.py work_dirs/table1 \
         ... --seeds 1 2 3 --tune --jobs 2
 
+A method's config is ``configs/distill/<method>_<net>_num16_num4_<data>.py``
+where there is one (every method has one for DNANet on NUDT-SIRST);
+otherwise it is composed from that DNANet config and the network's entry
+of module names in ``configs/_base_/distill/distill_points.py``, with the
+methods' reference weights, and written to ``<work_dir>/configs/``.
 ``--data`` picks the configs (and so their teacher width and recipe);
 ``--data-config`` replaces the loaders and evaluators of every run with
 those of a dataset config, for data the configs were not written for.
@@ -76,18 +80,20 @@ from typing import List, Optional
 from mmengine.config import Config
 
 from mmdsad_experiments.comparison import (
-    DATA_KEYS,
-    DATASETS,
-    METHODS,
-    NETWORKS,
     Comparison,
     Schedule,
     Variant,
     method_variants,
+)
+from mmdsad_experiments.distill_tuning import TuningProtocol
+from mmdsad_experiments.method_configs import (
+    DATA_KEYS,
+    DATASETS,
+    METHODS,
+    NETWORKS,
     missing_method_configs,
     student_config,
 )
-from mmdsad_experiments.distill_tuning import TuningProtocol
 from mmdsad_experiments.study_runs import LAUNCHERS, StudySettings, run_study
 from mmdsad_experiments.study_summary import ALONE, summarise, write_summary
 from mmdsad_experiments.tool_runs import ToolRunError
@@ -247,7 +253,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         args.teacher_ckpt,
         args.student or student_config(args.net, args.data),
         Schedule(args.iters, args.warmup_iters, args.data_config))
-    methods = method_variants(args.methods, args.net, args.data)
+    methods = method_variants(args.methods, args.net, args.data,
+                              args.work_dir)
     try:
         if args.tune:
             tuned, table = tune(

@@ -36,12 +36,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
-from mmdsad_experiments.comparison import (
+from mmdsad_experiments.comparison import Comparison, method_variants
+from mmdsad_experiments.method_configs import (
     DATASETS,
     METHODS,
     NETWORKS,
-    Comparison,
-    method_variants,
     student_config,
 )
 from mmdsad_experiments.scalars import mean_time, training_scalars
@@ -258,7 +257,8 @@ def run_all(args: argparse.Namespace) -> Dict[str, Dict[int, Dict]]:
     runs = Comparison(settings, weights,
                       student_config(args.net, args.data)).runs(
                           method_variants(args.methods + [DSAD], args.net,
-                                          args.data), args.seeds)
+                                          args.data, args.work_dir),
+                          args.seeds)
     results.update(run_study([
         StudyRun(run.name, run.config,
                  [*run.overrides, *schedule_options(run.config, args.epochs)],

@@ -1,14 +1,10 @@
-# AMFU-Net num16 -> num4 on NUDT-SIRST for the comparison methods
-# (configs/distill/<method>_amfunet_num16_num4_nudt.py): both networks
+# AMFU-Net num16 -> num4 on NUDT-SIRST for DSAD
+# (configs/distill/dsad_amfunet_num16_num4_nudt.py): both networks
 # built from their own configs (MMRazor's cfg_path) with the teacher
-# checkpoint, the data, DSAD's recipe and the layer sets. Variables
-# only, no `model`: the method base holds the algorithm, and the leaf
-# merges `networks` and an entry of layer_sets.amfunet into it.
-_base_ = [
-    './layer_sets.py',
-    '../datasets/nudt_sirst.py',
-    './comparison_recipe.py',
-]
+# checkpoint, the data and DSAD's recipe. Variables only, no `model`:
+# the method base holds the algorithm, and the leaf merges `networks`
+# and its recorders into it.
+_base_ = ['../datasets/nudt_sirst.py', './comparison_recipe.py']
 # Train the teacher with configs/amfunet/amfunet_num16_nudt.py, convert its
 # checkpoint with tools/model_converters/to_weights_only.py, and point here
 # (or pass --cfg-options model.teacher_ckpt=...).

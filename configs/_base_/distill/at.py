@@ -2,8 +2,8 @@
 # channel mean of x^2 compared per position, on each layer of DSAD's set
 # ('encoder', 'decoder'). Channel counts may differ, so no connector.
 # Weight 1000: mdistiller's AT setting.
-# A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/at_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher.py'
 at_weight = 1000.0
 model = dict(

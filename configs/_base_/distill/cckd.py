@@ -3,8 +3,8 @@
 # (CCKDLoss), on each layer of DSAD's set ('encoder', 'decoder'). Widths
 # may differ, so no connector. Weight 0.02: the CC setting of the
 # RepDistiller training scripts.
-# A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/cckd_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher.py'
 cckd_weight = 0.02
 cckd_gamma = 0.4

@@ -1,14 +1,10 @@
-# DMFNet num16 -> num4 on NUDT-SIRST for the comparison methods
-# (configs/distill/<method>_dmfnet_num16_num4_nudt.py): both networks
+# DMFNet num16 -> num4 on NUDT-SIRST for DSAD
+# (configs/distill/dsad_dmfnet_num16_num4_nudt.py): both networks
 # built from their own configs (MMRazor's cfg_path) with the teacher
-# checkpoint, the data, DSAD's recipe and the layer sets. Variables
-# only, no `model`: the method base holds the algorithm, and the leaf
-# merges `networks` and an entry of layer_sets.dmfnet into it.
-_base_ = [
-    './layer_sets.py',
-    '../datasets/nudt_sirst.py',
-    './comparison_recipe.py',
-]
+# checkpoint, the data and DSAD's recipe. Variables only, no `model`:
+# the method base holds the algorithm, and the leaf merges `networks`
+# and its recorders into it.
+_base_ = ['../datasets/nudt_sirst.py', './comparison_recipe.py']
 # The teacher config turns the backbone's training blur off: the frozen
 # teacher sees the clean image. The student keeps DSAD's augmentation
 # (the dataset base's pipeline, with blur; paper Sec. 4.2), unlike

@@ -7,8 +7,8 @@
 # alpha * SoftIoU + beta * sum of PWMSE with alpha : beta = 1 : 2; alpha = 1
 # is the SoftIoU weight of the student's own config. The distillation
 # warm-up is single_teacher.py's, as for every method.
-# A leaf adds the networks, the layer recorders and the connector widths:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/dsad_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher_aligned.py'
 beta = 2.0
 # Spatial weights of PWMSE: 'DSAWeightConnector' (DSAD); the Table 4

@@ -2,9 +2,9 @@
 # one-channel logits (BinaryKDLoss; MMRazor's KLDivergence softmaxes over
 # the channel axis, identically 0 for one channel). Temperature 4 and
 # weight 0.9: the KD setting of RepDistiller / mdistiller.
-# A leaf adds the networks and the 'logits' recorder (the outputs of the
-# network's head, a list whose last is the prediction): model =
-# dict(_base_.networks, distiller=_base_.layer_sets.<net>.logit).
+# A leaf adds the networks and the 'logits' recorder of both (the outputs
+# of the network's head, a list whose last is the prediction;
+# configs/distill/kd_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher.py'
 kd_tau = 4.0
 kd_weight = 0.9

@@ -4,8 +4,8 @@
 # channels are compared between the networks, so each student map goes
 # through the 1x1 connector of single_teacher_aligned.py. k = 1 vector,
 # weight 1: mdistiller's KDSVD setting.
-# A leaf adds the networks, the layer recorders and the connector widths:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/kdsvd_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher_aligned.py'
 kdsvd_vectors = 1
 kdsvd_weight = 1.0

@@ -2,8 +2,8 @@
 # then generation; its 1x1 conv also maps the student to the teacher's
 # width) and MGDLoss (α 2e-5), the paper's settings, on each layer of
 # DSAD's set ('encoder', 'decoder').
-# A leaf adds the networks, the layer recorders and the connectors' widths:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.mgd).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/mgd_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher.py'
 mgd_lambda = 0.65
 mgd_alpha = 2e-5

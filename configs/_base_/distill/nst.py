@@ -2,8 +2,8 @@
 # channel distributions of student and teacher (NSTLoss), on each layer of
 # DSAD's set ('encoder', 'decoder'). Channel counts may differ, so no
 # connector. Weight 50: the NST setting of mdistiller / RepDistiller.
-# A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/nst_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher.py'
 nst_weight = 50.0
 model = dict(

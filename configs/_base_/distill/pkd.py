@@ -3,8 +3,8 @@
 # 'decoder'). It needs equal widths: the student map goes through the 1x1
 # connector of single_teacher_aligned.py. Weight 6: MMRazor's mmdet PKD
 # configs.
-# A leaf adds the networks, the layer recorders and the connector widths:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.aligned).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/pkd_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher_aligned.py'
 pkd_weight = 6.0
 model = dict(

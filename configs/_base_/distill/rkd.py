@@ -4,8 +4,8 @@
 # into one embedding and the angle form builds an N x N x D tensor, so
 # student and teacher maps are first average-pooled to 4x4 (a full-
 # resolution decoder map of a batch of 16 would need gigabytes).
-# A leaf adds the networks and the layer recorders:
-# model = dict(_base_.networks, distiller=_base_.layer_sets.<net>.feature).
+# A leaf adds the networks and the 'encoder' and 'decoder' recorders of
+# both networks (configs/distill/rkd_dnanet_num16_num4_nudt.py).
 _base_ = './single_teacher.py'
 rkd_distance_weight = 25.0
 rkd_angle_weight = 50.0

@@ -11,6 +11,7 @@ from mmrazor.registry import MODELS
 from torch import Tensor
 
 from ...utils.distill_checks import check_recorders, load_teacher_state
+from .connector_widths import with_connector_widths
 
 
 def build_network(network: Union[BaseModel, Dict]) -> BaseModel:
@@ -46,6 +47,9 @@ class CheckedTeacherDistill(SingleTeacherDistill):
     built once, and the checkpoint is read once and loaded strictly. Being
     the model of the config, the checks run for ``Runner.from_cfg``,
     ``mim train`` and ``tools/train.py`` alike, before the first iteration.
+    A connector config may leave out its channel widths: they are read
+    from the built networks (:mod:`.connector_widths`), so a config names
+    modules, not widths.
 
     At one seed the student starts from the initial weights, and sees the
     data in the order, of the student trained alone (:func:`isolated_rng`):
@@ -100,6 +104,7 @@ class CheckedTeacherDistill(SingleTeacherDistill):
                             'student')
             check_recorders(teacher, distiller.get('teacher_recorders'),
                             'teacher')
+            distiller = with_connector_widths(distiller, student, teacher)
             teacher.load_state_dict(load_teacher_state(teacher, teacher_ckpt))
             print_log(f'teacher weights loaded from {teacher_ckpt}',
                       logger='current')

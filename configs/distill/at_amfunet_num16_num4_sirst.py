@@ -1,5 +1,0 @@
-# AT (configs/_base_/distill/at.py) from AMFU-Net num16 into num4
-# on NUAA-SIRST (configs/_base_/distill/amfunet_sirst.py), on DSAD's
-# layers.
-_base_ = ['../_base_/distill/amfunet_sirst.py', '../_base_/distill/at.py']
-model = dict(_base_.networks, distiller=_base_.layer_sets.amfunet.feature)

@@ -1,5 +1,0 @@
-# KD (configs/_base_/distill/kd.py) from AMFU-Net num16 into num4
-# on NUDT-SIRST (configs/_base_/distill/amfunet_nudt.py), on the output
-# logits.
-_base_ = ['../_base_/distill/amfunet_nudt.py', '../_base_/distill/kd.py']
-model = dict(_base_.networks, distiller=_base_.layer_sets.amfunet.logit)

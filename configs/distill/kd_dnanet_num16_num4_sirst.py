@@ -1,5 +1,0 @@
-# KD (configs/_base_/distill/kd.py) from DNANet num16 into num4
-# on NUAA-SIRST (configs/_base_/distill/dnanet_sirst.py), on the output
-# logits.
-_base_ = ['../_base_/distill/dnanet_sirst.py', '../_base_/distill/kd.py']
-model = dict(_base_.networks, distiller=_base_.layer_sets.dnanet.logit)

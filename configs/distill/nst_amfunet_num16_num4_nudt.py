@@ -1,5 +1,0 @@
-# NST (configs/_base_/distill/nst.py) from AMFU-Net num16 into num4
-# on NUDT-SIRST (configs/_base_/distill/amfunet_nudt.py), on DSAD's
-# layers.
-_base_ = ['../_base_/distill/amfunet_nudt.py', '../_base_/distill/nst.py']
-model = dict(_base_.networks, distiller=_base_.layer_sets.amfunet.feature)

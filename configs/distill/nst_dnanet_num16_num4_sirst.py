@@ -1,5 +1,0 @@
-# NST (configs/_base_/distill/nst.py) from DNANet num16 into num4
-# on NUAA-SIRST (configs/_base_/distill/dnanet_sirst.py), on DSAD's
-# layers.
-_base_ = ['../_base_/distill/dnanet_sirst.py', '../_base_/distill/nst.py']
-model = dict(_base_.networks, distiller=_base_.layer_sets.dnanet.feature)
