@@ -74,11 +74,40 @@ def _connectors(spec, suffix, student_key, teacher_key):
     }
 
 
+def _crosskd(spec):
+    # CrossKDDistill's recorders: the cross module's input on both sides,
+    # and the teacher's head, whose record 0 is the teacher's own run and
+    # record 1 the cross-head run (crosskd.py's loss_crosskd compares the
+    # two at the distilled output).
+    cross = dict(spec['crosskd'])
+    inputs = dict(
+        cross_input=dict(
+            type='ModuleInputs', source=cross.pop('cross_module')))
+    index = cross.pop('cross_output_index', -1)
+
+    def head_run(record_idx):
+        return dict(
+            from_student=False,
+            recorder='head',
+            record_idx=record_idx,
+            data_idx=index)
+
+    return dict(
+        cross,
+        distiller=dict(
+            student_recorders=inputs,
+            teacher_recorders=dict(
+                inputs, head=dict(type='MethodOutputs', source=spec['head'])),
+            loss_forward_mappings=dict(
+                loss_crosskd=dict(preds_S=head_run(1), preds_T=head_run(0)))))
+
+
 # What a leaf merges into its method's model, by network
 # (_base_.layer_sets.<net>.<entry>): distiller=feature (DSAD's layers),
 # aligned (and the widths of single_teacher_aligned.py's connectors), mgd
 # (and the widths of mgd.py's connectors) or logit (the head's outputs);
-# crosskd holds the model keys of CrossKDDistill.
+# crosskd holds the model keys of CrossKDDistill (the recorders and loss
+# mappings of _crosskd).
 layer_sets = {
     net: dict(
         feature=_layers(spec),
@@ -92,6 +121,6 @@ layer_sets = {
                                    'teacher_channels')),
         logit=_both(
             dict(logits=dict(type='MethodOutputs', source=spec['head']))),
-        crosskd=spec['crosskd'])
+        crosskd=_crosskd(spec))
     for net, spec in network_layers.items()
 }

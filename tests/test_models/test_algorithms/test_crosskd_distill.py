@@ -107,6 +107,11 @@ def test_gradient_reaches_student_and_connector_through_the_frozen_head(
     assert not algorithm.teacher.training
 
 
+def set_cross_module(model, module):
+    for side in ('student', 'teacher'):
+        model.distiller[f'{side}_recorders'].cross_input.source = module
+
+
 @pytest.mark.parametrize('net, output_index, aligned', [
     ('amfunet', -2, True),
     ('dmfnet', -1, False),
@@ -114,26 +119,90 @@ def test_gradient_reaches_student_and_connector_through_the_frozen_head(
 def test_other_networks_hand_over_their_head_feature(
         repo_root, labelled_batch, net, output_index, aligned,
         with_random_teacher):
+    """The loss compares the head recorder's cross-head run (record 1) with
+    the teacher's own run (record 0) at the network's distilled output."""
     cfg = load_config(repo_root, net)
     algorithm = MODELS.build(with_random_teacher(cfg))
-    assert algorithm.cross_output_index == output_index
     assert isinstance(algorithm.student_align,
                       torch.nn.Identity) is not aligned
     algorithm.train()
     data = algorithm.data_preprocessor(labelled_batch(), training=True)
     loss = algorithm(**data, mode='loss')['distill.loss_crosskd']
+    runs = algorithm.distiller.teacher_recorders.get_recorder(
+        'head').data_buffer
+    # The student's head (same class) ran outside the teacher's recorders.
+    assert len(runs) == 2
+    cross, own = runs[1][output_index], runs[0][output_index]
+    assert cross.requires_grad and not own.requires_grad
+    assert not torch.equal(cross, own)
+    torch.testing.assert_close(
+        loss, algorithm.distill_loss_weight * QualityFocalKDLoss()(cross, own))
     assert loss.item() > 0
     loss.backward()
     assert any(p.grad is not None and p.grad.abs().sum() > 0
                for p in algorithm.student.decode_head.parameters())
 
 
+def test_zero_scale_rests_the_teacher(repo_root, labelled_batch,
+                                      with_random_teacher):
+    algorithm = MODELS.build(with_random_teacher(load_config(repo_root)))
+    algorithm.train()
+    calls = {'backbone': [], 'decode_head': []}
+    for name, record in calls.items():
+        algorithm.teacher.get_submodule(name).register_forward_pre_hook(
+            lambda *_, record=record: record.append(1))
+    data = algorithm.data_preprocessor(labelled_batch(), training=True)
+    algorithm.distill_loss_scale = 0.0
+    losses = algorithm(**data, mode='loss')
+    assert losses['distill.loss_crosskd'] == 0
+    assert calls == {'backbone': [], 'decode_head': []}
+    algorithm.distill_loss_scale = 0.5
+    losses = algorithm(**data, mode='loss')
+    assert losses['distill.loss_crosskd'] > 0
+    # One teacher forward and the cross-head run.
+    assert (len(calls['backbone']), len(calls['decode_head'])) == (1, 2)
+    # MMRazor's StopDistillHook: the student alone, as in MMRazor's loss.
+    algorithm.distillation_stopped = True
+    losses = algorithm(**data, mode='loss')
+    assert not any(name.startswith('distill.') for name in losses)
+    assert (len(calls['backbone']), len(calls['decode_head'])) == (1, 2)
+
+
 def test_misspelt_module_is_refused_with_the_closest_names(
         repo_root, with_random_teacher):
     model = with_random_teacher(load_config(repo_root))
-    model.cross_module = 'decode_head.conv0_4_fina'
+    set_cross_module(model, 'decode_head.conv0_4_fina')
     with pytest.raises(DistillConfigError,
-                       match="'decode_head.conv0_4_final'"):
+                       match=r"'decode_head.conv0_4_final'.*Fix model\."
+                       r'distiller\.student_recorders\.cross_input'):
+        MODELS.build(model)
+
+
+def test_cross_modules_that_differ_are_refused(repo_root,
+                                               with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
+    model.distiller.teacher_recorders.cross_input.source = (
+        'decode_head.conv0_3')
+    with pytest.raises(DistillConfigError, match='same module'):
+        MODELS.build(model)
+
+
+def test_missing_recorder_is_refused_with_where_to_declare_it(
+        repo_root, with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
+    model.distiller.teacher_recorders.pop('head')
+    with pytest.raises(DistillConfigError,
+                       match=r'teacher_recorders\.head is None.*layer_sets'):
+        MODELS.build(model)
+
+
+def test_head_recorder_of_another_head_is_refused(repo_root,
+                                                  with_random_teacher):
+    model = with_random_teacher(load_config(repo_root))
+    model.distiller.teacher_recorders.head.source = (
+        'mmdsad.models.decode_heads.amfunet_head.AMFUNetHead.forward')
+    with pytest.raises(DistillConfigError,
+                       match=r'dnanet_head\.DNANetHead\.forward'):
         MODELS.build(model)
 
 
@@ -142,12 +211,13 @@ def test_module_that_runs_more_than_once_is_refused(
     # AMFU-Net's attention block serves all four decoder stages.
     cfg = load_config(repo_root, 'amfunet')
     model = with_random_teacher(cfg)
-    model.cross_module = 'decode_head.cat_attn'
+    set_cross_module(model, 'decode_head.cat_attn')
     model.student_align.update(in_channel=20, out_channel=80)
     algorithm = MODELS.build(model)
     algorithm.train()
     data = algorithm.data_preprocessor(labelled_batch(), training=True)
-    with pytest.raises(DistillConfigError, match='4 times'):
+    with pytest.raises(DistillConfigError,
+                       match="ran 'decode_head.cat_attn' 4 times"):
         algorithm(**data, mode='loss')
 
 
