@@ -87,7 +87,9 @@ def composed_overrides(method: str, net: str, data: str) -> Dict:
     (:func:`student_config`, :func:`teacher_config`); each recorder of the
     reference config records the module that ``net``'s entry of
     ``distill_points.py`` names for the recorder's name (connector widths
-    are read from the built networks); the loaders and evaluators are
+    are read from the built networks), and CrossKD's loss reads the head
+    output ``cross_output_index`` (-1 if the entry has none); the loaders
+    and evaluators are
     ``data``'s; ``distill_loss_weight`` is 1, the methods' reference
     weights, since the reference config's was tuned for its own pair.
 
@@ -124,6 +126,21 @@ def composed_overrides(method: str, net: str, data: str) -> Dict:
             name: dict(source=entry[name])
             for name in recorders
         }
+    # CrossKD compares one output of the head's two runs (specs with a
+    # record_idx): the one the handed-over feature alone decides.
+    mappings = {
+        loss: {
+            arg: dict(data_idx=entry.get('cross_output_index', -1))
+            for arg, spec in mapping.items() if 'record_idx' in spec
+        }
+        for loss, mapping in (
+            reference.model.distiller.get('loss_forward_mappings')
+            or {}).items()
+    }
+    distiller['loss_forward_mappings'] = {
+        loss: specs
+        for loss, specs in mappings.items() if specs
+    }
     model = dict(
         architecture=dict(
             cfg_path=network_cfg_path(student_config(net, data))),

@@ -109,13 +109,17 @@ def test_comparison_config_builds_from_the_network_configs(
     assert cfg.model.teacher_ckpt == dsad.model.teacher_ckpt
     assert cfg.custom_hooks == dsad.custom_hooks
     recorders = cfg.model.distiller.get('student_recorders')
-    assert recorders == cfg.model.distiller.get('teacher_recorders')
+    teacher_recorders = cfg.model.distiller.get('teacher_recorders')
+    if method in HEAD_METHODS:
+        # CrossKD records the cross module's input on both sides, and the
+        # teacher's head: its own run and the cross-head run.
+        assert list(recorders) == ['cross_input']
+        assert recorders.cross_input.source.startswith('decode_head.')
+        assert teacher_recorders.pop('logits').type == 'MethodOutputs'
+    assert recorders == teacher_recorders
     if method in LOGIT_METHODS:
         assert list(recorders) == ['logits']
-    elif method in HEAD_METHODS:
-        assert recorders is None and cfg.model.cross_module.startswith(
-            'decode_head.')
-    else:
+    elif method not in HEAD_METHODS:
         assert recorders == dsad.model.distiller.student_recorders
 
 

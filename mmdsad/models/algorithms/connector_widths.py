@@ -42,6 +42,17 @@ def width_arguments(connector: Dict) -> Optional[Tuple[str, str]]:
     return None
 
 
+def with_widths(connector: Dict, in_width: int, out_width: int) -> Dict:
+    """A copy of ``connector`` whose width arguments it leaves out are
+    ``in_width`` and ``out_width`` (a connector without widths is returned
+    as it is)."""
+    connector = copy.deepcopy(connector)
+    pair = width_arguments(connector)
+    for arg, width in zip(pair or (), (in_width, out_width)):
+        connector.setdefault(arg, width)
+    return connector
+
+
 def connector_uses(distiller: Dict) -> Dict[str, List[Tuple[bool, str]]]:
     """Where each connector is applied: (from_student, recorder) pairs from
     ``loss_forward_mappings``."""
@@ -164,12 +175,13 @@ def with_connector_widths(distiller: Dict, student: nn.Module,
         if any(side in (s, t) for _, s, t, _ in needed.values())
     }
     for name, (pair, source, target, recorder) in needed.items():
-        for arg, side in zip(pair, (source, target)):
+        for side in (source, target):
             if recorder not in measured[side]:
                 raise DistillConfigError(
                     f'model.distiller.connectors.{name}: the {side}\'s '
                     f'recorder {recorder!r} recorded no feature map in a '
                     f'forward of the {side}; set {pair[0]} and {pair[1]}.')
-            if arg not in connectors[name]:
-                connectors[name][arg] = measured[side][recorder]
+        connectors[name] = with_widths(connectors[name],
+                                       measured[source][recorder],
+                                       measured[target][recorder])
     return distiller
