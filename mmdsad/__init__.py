@@ -36,7 +36,13 @@ from .utils.mmrazor_compat import patch_mmrazor
 
 patch_mmrazor()
 
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    datasets,
+    engine,
+    evaluation,
+    models,
+    visualization,
+)
 from .utils.checkpoint import register_safe_checkpoint_loader  # noqa: E402
 from .utils.mmengine_compat import patch_mmengine_dist  # noqa: E402
 from .utils.safe_yaml import register_safe_yaml  # noqa: E402

@@ -5,7 +5,8 @@ results are never overwritten):
 
 * ``masks/<output>``: the binary mask (0 / 255) at the frame's size;
 * ``overlays/<output>``: the frame with the mask in red and a green box
-  around each target;
+  around each target (the inferencer's
+  :class:`mmdsad.visualization.IRSTDVisualizer` draws them);
 * ``targets.json``: per frame its name, path, output file name, size and
   targets (centroid, box, area, peak probability), the frames skipped as
   unreadable and why, and the run's summary.
@@ -39,13 +40,6 @@ from rich.progress import Progress
 from mmdsad.apis import FrameResult, IRSTDInferencer
 from mmdsad.apis.backends import INFERENCE_BACKENDS
 from mmdsad.apis.image_inputs import collect_frames, output_names
-
-MASK_COLOUR_BGR = (0, 0, 255)
-BOX_COLOUR_BGR = (0, 255, 0)
-MASK_OPACITY = 0.5
-# Boxes are drawn this many pixels outside the target, so that the
-# target itself stays visible.
-BOX_MARGIN = 2
 
 
 def parse_args() -> argparse.Namespace:
@@ -82,31 +76,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--high-bit-scale',
         choices=['full', 'minmax'],
-        default='full',
-        help='how 16-bit frames are mapped to [0, 255] (as in training)')
+        help='how 16-bit frames are mapped to [0, 255] (as in training; '
+        "default: the config's test pipeline's, 'full' if it sets none)")
+    parser.add_argument(
+        '--batch-size',
+        type=int,
+        default=1,
+        help='frames preprocessed together; those of one size among them '
+        'run as one batch (results change only by float rounding)')
     return parser.parse_args()
-
-
-def overlay(result: FrameResult) -> np.ndarray:
-    """The frame with its mask in red and boxes around its targets.
-
-    Args:
-        result (FrameResult): One frame's result.
-
-    Returns:
-        np.ndarray: uint8 BGR image of shape (H, W, 3).
-    """
-    image = cv2.cvtColor(
-        np.clip(result.pixels, 0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
-    tinted = image.copy()
-    tinted[result.mask] = MASK_COLOUR_BGR
-    image = cv2.addWeighted(tinted, MASK_OPACITY, image, 1 - MASK_OPACITY, 0)
-    for target in result.targets:
-        x, y, width, height = target.bbox
-        cv2.rectangle(image, (x - BOX_MARGIN, y - BOX_MARGIN),
-                      (x + width - 1 + BOX_MARGIN, y + height - 1 +
-                       BOX_MARGIN), BOX_COLOUR_BGR, 1)
-    return image
 
 
 def write_png(path: str, image: np.ndarray) -> None:
@@ -158,7 +136,9 @@ def main() -> None:
                 tiles, completed=done, total=total)
         # The expanded paths, so that outcomes pair with ``frames`` one to
         # one (run yields one outcome per frame, in order).
-        outcomes = inferencer.run([path for _, path in frames])
+        outcomes = inferencer.run([path for _, path in frames],
+                                  batch_size=args.batch_size,
+                                  return_vis=True)
         for (_, path), output, outcome in zip(frames, outputs, outcomes):
             progress.advance(task)
             if not isinstance(outcome, FrameResult):
@@ -168,8 +148,10 @@ def main() -> None:
             write_png(
                 osp.join(args.out_dir, 'masks', output),
                 outcome.mask.astype(np.uint8) * 255)
+            # The visualizer draws in RGB; OpenCV writes BGR.
             write_png(
-                osp.join(args.out_dir, 'overlays', output), overlay(outcome))
+                osp.join(args.out_dir, 'overlays', output),
+                cv2.cvtColor(outcome.overlay, cv2.COLOR_RGB2BGR))
             records.append(
                 dict(
                     name=outcome.name,

@@ -1,17 +1,14 @@
 """Frames for inference: paths, arrays, folders or globs, 8- or 16-bit."""
 import glob
 import os.path as osp
-import warnings
 from typing import Iterable, List, Sequence, Set, Tuple, Union
 
 import numpy as np
-from PIL import Image
 
-from mmdsad.datasets.transforms.loading import (
-    HIGH_BIT_MAX,
-    HIGH_BIT_MODES,
-    load_pil_image,
-    pil_to_array,
+from mmdsad.datasets.transforms.inference_loading import (  # noqa: F401
+    LOW_BIT_MAX,
+    IRSTDInferencerLoader,
+    warn_if_low_bit,
 )
 
 IMAGE_SUFFIXES = ('.png', '.bmp', '.jpg', '.jpeg', '.tif', '.tiff')
@@ -19,9 +16,6 @@ IMAGE_SUFFIXES = ('.png', '.bmp', '.jpg', '.jpeg', '.tif', '.tiff')
 ImageInput = Union[str, np.ndarray]
 # (name, source): the name used in outputs, and a path or an array.
 Frame = Tuple[str, ImageInput]
-# 16-bit frames whose maximum is at most this hold 12-bit (or less) data,
-# which the 'full' scale maps to at most 16 of 255.
-LOW_BIT_MAX = 4095
 
 
 def collect_frames(inputs: Union[ImageInput, Iterable[ImageInput]]
@@ -100,82 +94,29 @@ def output_names(names: Sequence[str], suffix: str = '.png') -> List[str]:
     return outputs
 
 
-def array_to_pixels(array: np.ndarray, name: str,
-                    high_bit_scale: str) -> np.ndarray:
-    """An in-memory frame as the file loader would give it.
+def frame_results(name: str, source: ImageInput) -> dict:
+    """The test pipeline's input dict of one frame.
 
     Args:
-        array (np.ndarray): uint8 or uint16 of shape (H, W), (H, W, 1) or
-            (H, W, 3) (RGB order, as the loader gives colour files).
-        name (str): Name of the frame, for errors.
-        high_bit_scale (str): 'full' or 'minmax' (see
-            :class:`mmdsad.datasets.transforms.LoadIRImageFromFile`).
+        name (str): Name of the frame (for warnings and errors).
+        source (str | np.ndarray): Image path or array.
 
     Returns:
-        np.ndarray: Float32 pixels in [0, 255] of shape (H, W, 3).
-
-    Raises:
-        ValueError: The array is empty, or of another dtype or shape.
+        dict: ``img_path`` (a path) or ``img`` (an array), and
+        ``frame_name``, as :class:`IRSTDInferencerLoader` takes them.
     """
-    if array.size == 0:
-        raise ValueError(
-            f'frame {name} is empty (shape {array.shape}); pass an image of '
-            'at least 1x1 pixels')
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[..., 0]
-    if array.dtype not in (np.uint8, np.uint16) or not (
-            array.ndim == 2 or (array.ndim == 3 and array.shape[2] == 3)):
-        raise ValueError(
-            f'frame {name}: expected a uint8 or uint16 array of shape '
-            f'(H, W), (H, W, 1) or (H, W, 3), got {array.dtype} '
-            f'{array.shape}')
-    if array.ndim == 2:
-        # PIL holds uint16 as 'I;16', so both depths take the loader's path.
-        return pil_to_array(
-            Image.fromarray(array), 'color', high_bit_scale,
-            name).astype(np.float32)
-    if array.dtype == np.uint8:
-        return array.astype(np.float32)
-    # PIL has no 3-channel 16-bit mode: scale each channel as the loader
-    # scales a 16-bit grey frame.
-    return np.stack([
-        pil_to_array(Image.fromarray(np.ascontiguousarray(channel)),
-                     'grayscale', high_bit_scale, name)
-        for channel in np.moveaxis(array, 2, 0)
-    ], axis=2).astype(np.float32)
-
-
-def warn_if_low_bit(values: np.ndarray, name: str,
-                    high_bit_scale: str) -> None:
-    """Warn about a 16-bit frame holding 12-bit (or less) data.
-
-    With the 'full' scale such a frame reaches at most 16 of 255, which the
-    network sees as near-black; 'minmax' stretches each frame instead.
-
-    Args:
-        values (np.ndarray): The frame's raw 16-bit values.
-        name (str): Name of the frame, for the warning.
-        high_bit_scale (str): The scale in use.
-    """
-    if high_bit_scale != 'full' or values.size == 0:
-        return
-    peak = int(values.max())
-    # An all-zero frame holds no data of any depth to warn about.
-    if 0 < peak <= LOW_BIT_MAX:
-        warnings.warn(
-            f'frame {name} is 16-bit but its values are at most {peak} '
-            f'(<= {LOW_BIT_MAX}: 12-bit data or less); '
-            "high_bit_scale='full' maps it to at most "
-            f'{peak * 255 / HIGH_BIT_MAX:.1f} of 255, a near-black frame. '
-            "Use high_bit_scale='minmax' (tools/infer.py --high-bit-scale "
-            'minmax) if the network was trained on such frames stretched '
-            'per frame.',
-            stacklevel=3)
+    if isinstance(source, np.ndarray):
+        return dict(img=source, frame_name=name)
+    return dict(img_path=source, frame_name=name)
 
 
 def read_frame(source: ImageInput, name: str,
                high_bit_scale: str = 'full') -> np.ndarray:
-    """Pixels of a frame, exactly as the test pipeline loads them.
+    """Pixels of a frame, as the test pipeline's loader gives them.
+
+    A convenience over :class:`IRSTDInferencerLoader` (the loader
+    :class:`mmdsad.apis.IRSTDInferencer` puts into the test pipeline), for
+    code that needs one frame without a pipeline (ONNX calibration).
 
     Args:
         source (str | np.ndarray): Image path or array.
@@ -193,13 +134,5 @@ def read_frame(source: ImageInput, name: str,
         UserWarning: A 16-bit frame holds 12-bit data or less under the
             'full' scale (see :func:`warn_if_low_bit`).
     """
-    if isinstance(source, np.ndarray):
-        pixels = array_to_pixels(source, name, high_bit_scale)
-        if source.dtype == np.uint16:
-            warn_if_low_bit(source, name, high_bit_scale)
-        return pixels
-    image = load_pil_image(source, kind='image')
-    pixels = pil_to_array(image, 'color', high_bit_scale, source)
-    if image.mode in HIGH_BIT_MODES:
-        warn_if_low_bit(np.asarray(image), name, high_bit_scale)
-    return pixels.astype(np.float32)
+    loader = IRSTDInferencerLoader(high_bit_scale=high_bit_scale)
+    return loader(frame_results(name, source))['img'].astype(np.float32)

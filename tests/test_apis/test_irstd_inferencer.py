@@ -104,6 +104,11 @@ def test_onnx_backends_give_the_same_targets(repo_root, inferencer,
         np.testing.assert_allclose(
             actual.probabilities, expected.probabilities, atol=1e-4)
         assert_same_targets(actual, expected)
+    # Two frames of one size run as one (2, 3, H, W) batch of the graph.
+    batched = onnx_inferencer([frames[0], frames[0][::-1]], batch_size=2)
+    alone = onnx_inferencer([frames[0][::-1]])[0]
+    np.testing.assert_allclose(
+        batched[1].probabilities, alone.probabilities, atol=1e-5)
 
 
 def assert_same_targets(actual, expected):

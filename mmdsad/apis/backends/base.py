@@ -1,6 +1,6 @@
 """What every runtime of :class:`mmdsad.apis.IRSTDInferencer` provides."""
 from abc import ABCMeta, abstractmethod
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 from mmengine.config import Config
@@ -35,12 +35,16 @@ def padding_stride(config: Config) -> int:
 
 
 class InferenceBackend(metaclass=ABCMeta):
-    """A runtime that turns one frame into target probabilities.
+    """A runtime that turns a batch of frames into target probabilities.
 
-    Normalisation and padding to the network's stride are the backend's
-    (the PyTorch backend leaves them to the segmentor's data preprocessor,
-    the ONNX-file backends pad with the mean before the graph's own
-    normalisation); the map comes back cropped to the frame.
+    A backend takes a batch as the test pipeline and mmengine's
+    ``pseudo_collate`` give it (``inputs``: (3, H, W) tensors of one size,
+    RGB in [0, 255], uint8 or float32; ``data_samples``: their
+    ``SegDataSample``s) and returns one probability map per frame, at the
+    frame's size. Normalisation and padding to the network's stride are the
+    backend's (the PyTorch backend leaves them to the segmentor's data
+    preprocessor, the ONNX-file backends pad with the mean before the
+    graph's own normalisation).
 
     Every backend is built with the same arguments, so the inferencer
     builds any of them from its name: ``model_file`` (a checkpoint or an
@@ -50,16 +54,17 @@ class InferenceBackend(metaclass=ABCMeta):
     """
 
     @abstractmethod
-    def probabilities(self,
-                      pixels: np.ndarray,
-                      on_tile: Optional[TileCallback] = None) -> np.ndarray:
-        """Probability map of one frame.
+    def predict(self,
+                data: dict,
+                on_tile: Optional[TileCallback] = None) -> List[np.ndarray]:
+        """Probability maps of a batch of frames of one size.
 
         Args:
-            pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
+            data (dict): ``inputs`` (list of N (3, H, W) tensors, RGB in
+                [0, 255]) and ``data_samples`` (list of N SegDataSample).
             on_tile (Callable[[int, int], None], optional): Progress of a
-                sliced frame (backends that slice call it per tile).
+                sliced batch (backends that slice call it per tile).
 
         Returns:
-            np.ndarray: Float32 (H, W).
+            list[np.ndarray]: N float32 (H, W) maps.
         """

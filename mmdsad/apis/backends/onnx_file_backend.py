@@ -1,9 +1,10 @@
 """Backends that run the ONNX file of ``tools/deployment/pytorch2onnx.py``."""
 import os.path as osp
 from abc import abstractmethod
-from typing import Optional
+from typing import List, Optional
 
 import numpy as np
+import torch
 from mmengine.config import Config
 
 from ..network_loading import network_config
@@ -40,12 +41,33 @@ def is_onnx_file(path: str) -> bool:
         ONNX_MAGIC)
 
 
-def padded_batch(pixels: np.ndarray, mean: np.ndarray,
-                 stride: int) -> np.ndarray:
-    """One frame as the exported graph takes it.
+def padded_images(images: np.ndarray, mean: np.ndarray,
+                  stride: int) -> np.ndarray:
+    """A batch of frames of one size as the exported graph takes it.
 
     Padding with the mean is padding with 0 after the graph's own
     normalisation, as mmseg's preprocessor pads.
+
+    Args:
+        images (np.ndarray): Float32 (N, 3, H, W) in [0, 255], RGB.
+        mean (np.ndarray): Float32 (3,) preprocessor mean.
+        stride (int): The network's stride.
+
+    Returns:
+        np.ndarray: C-contiguous float32 (N, 3, H', W'), H' and W' the
+        multiples of ``stride`` at or above H and W.
+    """
+    num, channels, height, width = images.shape
+    padded = np.empty((num, channels, height + (-height % stride),
+                       width + (-width % stride)), np.float32)
+    padded[...] = mean[:, None, None]
+    padded[:, :, :height, :width] = images
+    return padded
+
+
+def padded_batch(pixels: np.ndarray, mean: np.ndarray,
+                 stride: int) -> np.ndarray:
+    """One frame as the exported graph takes it (see :func:`padded_images`).
 
     Args:
         pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
@@ -53,24 +75,18 @@ def padded_batch(pixels: np.ndarray, mean: np.ndarray,
         stride (int): The network's stride.
 
     Returns:
-        np.ndarray: C-contiguous float32 (1, 3, H', W'), H' and W' the
-        multiples of ``stride`` at or above H and W.
+        np.ndarray: C-contiguous float32 (1, 3, H', W').
     """
-    height, width = pixels.shape[:2]
-    padded = np.empty(
-        (height + (-height % stride), width + (-width % stride), 3),
-        np.float32)
-    padded[...] = mean
-    padded[:height, :width] = pixels
-    return np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
+    return padded_images(pixels.transpose(2, 0, 1)[None], mean, stride)
 
 
 class OnnxFileBackend(InferenceBackend):
     """Whole-frame inference of an exported ``DeployedNetwork`` graph.
 
-    The graph normalises its input itself, so a frame is padded with the
-    mean to the stride (:func:`padded_batch`), run as a (1, 3, H, W) batch
-    and cropped back.
+    The graph normalises its input itself, so a batch of frames of one size
+    is padded with the mean to the stride (:func:`padded_images`), run as
+    one (N, 3, H, W) batch (the graph's batch axis is dynamic) and cropped
+    back.
 
     Args:
         model_file (str): The ONNX file.
@@ -142,18 +158,21 @@ class OnnxFileBackend(InferenceBackend):
             np.ndarray: Float32 probabilities (B, 1, H, W).
         """
 
-    def probabilities(self,
-                      pixels: np.ndarray,
-                      on_tile: Optional[TileCallback] = None) -> np.ndarray:
-        """Probability map of one frame (whole-frame: no tiles).
+    def predict(self,
+                data: dict,
+                on_tile: Optional[TileCallback] = None) -> List[np.ndarray]:
+        """Probability maps of a batch of one size, whole-frame.
 
         Args:
-            pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
+            data (dict): ``inputs``: list of N (3, H, W) tensors of one
+                size, RGB in [0, 255] (``data_samples`` are not needed).
             on_tile: Unused: these backends do not slice.
 
         Returns:
-            np.ndarray: Float32 (H, W).
+            list[np.ndarray]: N float32 (H, W) maps.
         """
-        height, width = pixels.shape[:2]
-        images = padded_batch(pixels, self.mean, self.size_divisor)
-        return self.run(images)[0, 0, :height, :width]
+        images = torch.stack([image.float() for image in data['inputs']])
+        height, width = images.shape[-2:]
+        probabilities = self.run(
+            padded_images(images.numpy(), self.mean, self.size_divisor))
+        return list(probabilities[:, 0, :height, :width])

@@ -1,11 +1,10 @@
 """The segmentor itself, in PyTorch: whole-frame or mmseg's slide mode."""
 import contextlib
-from typing import Iterator, Optional
+from typing import Iterator, List, Optional
 
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
-from mmseg.structures import SegDataSample
 
 from ..network_loading import load_network
 from .base import (
@@ -20,7 +19,7 @@ from .onnx_file_backend import is_onnx_file
 
 @INFERENCE_BACKENDS.register_module(name='pytorch')
 class PyTorchBackend(InferenceBackend):
-    """Inference as the segmentor's ``predict`` does it (``test_cfg``).
+    """Inference as the segmentor's ``test_step`` does it (``test_cfg``).
 
     Args:
         model_file (str): Weights-only checkpoint.
@@ -57,31 +56,27 @@ class PyTorchBackend(InferenceBackend):
             self.network.test_cfg = ConfigDict(
                 mode='slide', crop_size=tuple(crop), stride=tuple(stride))
 
-    def probabilities(self,
-                      pixels: np.ndarray,
-                      on_tile: Optional[TileCallback] = None) -> np.ndarray:
-        """Probability map of one frame.
+    def predict(self,
+                data: dict,
+                on_tile: Optional[TileCallback] = None) -> List[np.ndarray]:
+        """Probability maps of a batch: the segmentor's ``test_step``.
 
         Args:
-            pixels (np.ndarray): Float32 (H, W, 3) in [0, 255], RGB.
+            data (dict): ``inputs`` (list of N (3, H, W) tensors of one
+                size, RGB in [0, 255]) and ``data_samples``, as the test
+                pipeline and ``pseudo_collate`` give them.
             on_tile (Callable[[int, int], None], optional): With ``slide``,
-                called after every tile with (tiles done, tiles).
+                called after every tile of the batch with (tiles done,
+                tiles).
 
         Returns:
-            np.ndarray: Float32 (H, W).
+            list[np.ndarray]: N float32 (H, W) maps.
         """
-        height, width = pixels.shape[:2]
-        sample = SegDataSample(
-            metainfo=dict(img_shape=(height, width), ori_shape=(height,
-                                                                width)))
-        data = dict(
-            inputs=[torch.from_numpy(pixels.transpose(2, 0, 1).copy())],
-            data_samples=[sample])
+        height, width = data['inputs'][0].shape[-2:]
         with torch.no_grad(), self._counting_tiles(height, width, on_tile):
-            data = self.network.data_preprocessor(data, training=False)
-            result = self.network.predict(data['inputs'],
-                                          data['data_samples'])[0]
-        return result.seg_logits.data[0].cpu().numpy()
+            samples = self.network.test_step(data)
+        # One output channel: mmseg's seg_logits hold the sigmoid already.
+        return [sample.seg_logits.data[0].cpu().numpy() for sample in samples]
 
     @contextlib.contextmanager
     def _counting_tiles(self, height: int, width: int,

@@ -1,5 +1,6 @@
 """Data transforms for infrared small target detection."""
 from .gaussian_blur import RandomGaussianBlur
+from .inference_loading import IRSTDInferencerLoader, array_to_image
 from .loading import (
     ImageDecodeError,
     LoadBinaryAnnotations,
@@ -12,7 +13,8 @@ from .loading import (
 )
 
 __all__ = [
-    'ImageDecodeError', 'LoadIRImageFromFile', 'LoadBinaryAnnotations',
-    'RandomGaussianBlur', 'binarize_mask', 'fit_mask_to_image',
-    'load_pil_image', 'pil_to_array', 'resize_mask_keep_targets'
+    'ImageDecodeError', 'IRSTDInferencerLoader', 'LoadIRImageFromFile',
+    'LoadBinaryAnnotations', 'RandomGaussianBlur', 'array_to_image',
+    'binarize_mask', 'fit_mask_to_image', 'load_pil_image', 'pil_to_array',
+    'resize_mask_keep_targets'
 ]

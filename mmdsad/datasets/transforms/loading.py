@@ -323,6 +323,7 @@ class LoadIRImageFromFile(BaseTransform):
         """
         path = results['img_path']
         pil_img = load_pil_image(path, self.backend_args, kind='image')
+        self._check_decoded(pil_img, results)
         img = pil_to_array(pil_img, self.color_type, self.high_bit_scale,
                            path)
         if self.to_float32:
@@ -331,6 +332,14 @@ class LoadIRImageFromFile(BaseTransform):
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]
         return results
+
+    def _check_decoded(self, image: Image.Image, results: dict) -> None:
+        """Hook on the decoded file before conversion (nothing here).
+
+        Args:
+            image (PIL.Image.Image): The decoded file, in its stored mode.
+            results (dict): The transform's results.
+        """
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}('
