@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.registry import init_default_scope
+from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmrazor.registry import MODELS
 
@@ -24,6 +24,8 @@ CONFIG = 'configs/distill/dsad_dnanet_num16_num4_nudt.py'
 def cfg(repo_root, tmp_path):
     cfg = Config.fromfile(osp.join(repo_root, CONFIG))
     cfg.work_dir = str(tmp_path / 'work_dir')
+    # One Runner (and scope instance) per test, however fast they follow.
+    cfg.experiment_name = tmp_path.name
     return cfg
 
 
@@ -85,8 +87,8 @@ def test_wrong_network_checkpoint_is_refused(cfg, tmp_path):
 def test_training_checkpoint_of_the_teacher_is_accepted(cfg, tmp_path):
     # numpy scalars, as in mmengine's metadata, load weights-only (the
     # allow-list of mmdsad.utils.checkpoint): no conversion needed.
-    init_default_scope('mmrazor')
-    teacher = MODELS.build(ConfigDict(cfg.model.teacher))
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        teacher = MODELS.build(ConfigDict(cfg.model.teacher))
     path = str(tmp_path / 'full.pth')
     torch.save(
         dict(state_dict=teacher.state_dict(), meta=dict(seed=np.int64(0))),
