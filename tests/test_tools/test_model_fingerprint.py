@@ -35,9 +35,9 @@ def test_a_changed_model_or_loss_is_reported(repo_root, tmp_path,
                         osp.join(repo_root, DISTILL),
                         'model = dict(distill_loss_weight=0.5)')
     # Fewer blocks: the state dict differs.
-    network = write_config(changed / osp.basename(NETWORK),
-                           osp.join(repo_root, NETWORK),
-                           'model = dict(backbone=dict(num_blocks=(1, 1, 1, 1)))')
+    network = write_config(
+        changed / osp.basename(NETWORK), osp.join(repo_root, NETWORK),
+        'model = dict(backbone=dict(num_blocks=(1, 1, 1, 1)))')
     result = script_process(TOOL, after, loss, network, '--compare', before)
     assert result.returncode == 1
     assert 'kd_dnanet_num16_num4_nudt: DIFFERS: distill.loss_kd' in (
