@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.registry import DefaultScope
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 from PIL import Image
@@ -32,10 +32,8 @@ def save_random_model():
     ``(model, path, seed=None) -> path``: ``model`` is a config file (its
     network, built in mmseg's scope) or a model config (built in MMRazor's
     scope, which also builds a ``cfg_path``). With ``seed`` the weights are
-    drawn after ``torch.manual_seed(seed)``. The default scope is restored
-    afterwards: a Runner built in the same second as an earlier one of the
-    same config reuses that one's scope instance, which would then not be
-    the current one."""
+    drawn after ``torch.manual_seed(seed)``. The default scope stays the
+    one it was built in (tests build the algorithm in it next)."""
     from mmrazor.registry import MODELS as RAZOR_MODELS
     from mmseg.registry import MODELS as SEG_MODELS
 
@@ -43,11 +41,11 @@ def save_random_model():
         if seed is not None:
             torch.manual_seed(seed)
         if isinstance(model, str):
-            with DefaultScope.overwrite_default_scope('mmseg'):
-                network = SEG_MODELS.build(Config.fromfile(model).model)
+            init_default_scope('mmseg')
+            network = SEG_MODELS.build(Config.fromfile(model).model)
         else:
-            with DefaultScope.overwrite_default_scope('mmrazor'):
-                network = RAZOR_MODELS.build(ConfigDict(model))
+            init_default_scope('mmrazor')
+            network = RAZOR_MODELS.build(ConfigDict(model))
         save_weights_only(network.state_dict(), {}, str(path))
         return str(path)
 
