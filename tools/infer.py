@@ -84,7 +84,10 @@ def parse_args() -> argparse.Namespace:
         default=1,
         help='frames preprocessed together; those of one size among them '
         'run as one batch (results change only by float rounding)')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.batch_size < 1:
+        parser.error('--batch-size must be >= 1')
+    return args
 
 
 def write_png(path: str, image: np.ndarray) -> None:

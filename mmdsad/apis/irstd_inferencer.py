@@ -246,7 +246,15 @@ class IRSTDInferencer(MMSegInferencer):
         Yields:
             Chunk: The frames' names, the unreadable ones (warned about)
             and the others collated.
+
+        Raises:
+            ValueError: ``batch_size`` is not an integer >= 1 (mmengine's
+                chunking would loop forever on 0).
         """
+        if isinstance(batch_size, bool) or not isinstance(
+                batch_size, int) or batch_size < 1:
+            raise ValueError(
+                f'batch_size must be an integer >= 1, got {batch_size!r}')
         for frames in self._get_chunk_data(inputs, batch_size):
             yield load_chunk(self.pipeline, self.collate_fn, frames)
 

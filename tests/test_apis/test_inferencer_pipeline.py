@@ -192,3 +192,12 @@ def test_overlays_come_from_the_visualizer(repo_root, network_and_checkpoint,
     np.testing.assert_array_equal(result.overlay, redrawn)
     # Without return_vis nothing is drawn.
     assert inferencer(fixed_frames[0][0])[0].overlay is None
+
+
+@pytest.mark.parametrize('batch_size', [0, -1, 1.5, True])
+def test_a_batch_size_below_one_is_refused(repo_root, network_and_checkpoint,
+                                           batch_size):
+    _, checkpoint = network_and_checkpoint
+    inferencer = IRSTDInferencer(osp.join(repo_root, CONFIG), checkpoint)
+    with pytest.raises(ValueError, match='batch_size must be an integer'):
+        inferencer(np.zeros((16, 16), np.uint8), batch_size=batch_size)
