@@ -89,9 +89,9 @@ def composed_overrides(method: str, net: str, data: str) -> Dict:
     ``distill_points.py`` names for the recorder's name (connector widths
     are read from the built networks), and CrossKD's loss reads the head
     output ``cross_output_index`` (-1 if the entry has none); the loaders
-    and evaluators are
-    ``data``'s; ``distill_loss_weight`` is 1, the methods' reference
-    weights, since the reference config's was tuned for its own pair.
+    and evaluators are ``data``'s; ``distill_loss_weight`` is 1, the
+    methods' reference weights, since the reference config's was tuned
+    for its own pair.
 
     Args:
         method (str): One of :data:`METHODS`.
