@@ -123,8 +123,7 @@ def with_connector_widths(distiller: Dict, student: nn.Module,
     neither gets, as input width, the width of the recorder it is applied
     to in ``loss_forward_mappings`` and, as output width, the width of the
     other network's recorder of the same name. Widths given in the config
-    are kept (a student whose layers have other names than the teacher's,
-    e.g. ``dsad_dnanet_num16_unet_nudt.py``, may set them).
+    are kept.
 
     Args:
         distiller (dict): The distiller config.
@@ -167,12 +166,14 @@ def with_connector_widths(distiller: Dict, student: nn.Module,
                     f'them from; set {pair[0]} and {pair[1]}, or record '
                     f'model.distiller.{side}_recorders.{recorder}.')
         needed[name] = (pair, source, target, recorder)
+    if not needed:
+        return distiller
+    recorders = sorted({recorder for *_, recorder in needed.values()})
     measured = {
-        side: recorded_widths(
-            networks[side], distiller.get(f'{side}_recorders') or {},
-            sorted({recorder for _, s, t, recorder in needed.values()}))
+        side: recorded_widths(networks[side],
+                              distiller.get(f'{side}_recorders') or {},
+                              recorders)
         for side in SIDES
-        if any(side in (s, t) for _, s, t, _ in needed.values())
     }
     for name, (pair, source, target, recorder) in needed.items():
         for side in (source, target):
