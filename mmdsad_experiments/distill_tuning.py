@@ -12,16 +12,19 @@ for DSAD and for every comparison method:
    (:func:`mmdsad.datasets.val_split.carve_val_split`, 20 % with seed 0 by
    default). Tuning runs train on the rest and are evaluated on it; the
    test split is never read while tuning.
-2. **Candidates.** The ratio ``r`` of the norm of the gradient that all of
-   the method's weighted distillation losses together send into a freshly
-   initialised student to that of its task loss is measured
+2. **Candidates.** The tuning starts from a factor ``w``: 1, the reference
+   weights (``start='reference'``, the default, so that a tuning on new
+   data or a new schedule does not inherit the choice of an earlier one),
+   or the factor the method's config sets (``start='configured'``, to
+   refine it). The ratio ``r`` of the norm of the gradient that all of
+   the method's distillation losses, weighted by ``w``, send into a
+   freshly initialised student to that of its task loss is measured
    (``distill_gradients.py``, the mean over four training batches of the
-   training subset). The candidates are the configured factor ``w``,
-   ``w/r`` (gradient-matched: both pulls equal at the start) and their
-   geometric middle ``w/sqrt(r)``, each to two significant figures. The
-   reference weights come from CIFAR-100 and COCO set-ups and pull between
-   0.2 and 11157 times harder than SoftIoU on DNANet num4
-   (docs/results.md).
+   training subset). The candidates are ``w``, ``w/r`` (gradient-matched:
+   both pulls equal at the start) and their geometric middle
+   ``w/sqrt(r)``, each to two significant figures. The reference weights
+   come from CIFAR-100 and COCO set-ups and pull between 0.2 and 11157
+   times harder than SoftIoU on DNANet num4 (docs/results.md).
 3. **Choice.** Each candidate is trained once (the tuning seed) and the one
    with the highest validation IoU averaged over the thresholds 0.05-0.95
    is kept, which penalises a dead prediction and a calibration collapse
@@ -49,6 +52,7 @@ from .tool_runs import SWEEP_KEY
 ALL_DISTILL = 'distill (all)'
 GRADIENT_BATCHES = 4
 WEIGHT_KEY = 'distill_loss_weight'
+TUNING_STARTS = ('reference', 'configured')
 
 
 @dataclass
@@ -59,10 +63,24 @@ class TuningProtocol:
         val_fraction (float): Share of the training ids held out.
         split_seed (int): Which held-out subset.
         seed (int): Training seed of every tuning run.
+        start (str): ``'reference'``: the candidates surround the reference
+            weights (factor 1); ``'configured'``: the factor each method's
+            config sets.
     """
     val_fraction: float = 0.2
     split_seed: int = 0
     seed: int = 0
+    start: str = 'reference'
+
+    def __post_init__(self) -> None:
+        if self.start not in TUNING_STARTS:
+            raise ValueError(f'TuningProtocol.start must be one of '
+                             f'{TUNING_STARTS}, got {self.start!r}')
+
+    def start_weight(self, config: str) -> float:
+        """The factor the candidates of ``config``'s method surround."""
+        return (configured_weight(config)
+                if self.start == 'configured' else 1.0)
 
     def val_split(self, subset: str) -> dict:
         """The ``SIRSTDataset`` ``val_split`` of ``subset``."""

@@ -85,11 +85,17 @@ def tune(comparison: Comparison, configs: Dict[str, str],
         comparison,
         settings=dataclasses.replace(comparison.settings, work_dir=tune_dir))
 
+    start = {m: protocol.start_weight(c) for m, c in configs.items()}
+
     def held_out(name: str, config: str) -> str:
         scheduled = comparison.schedule.config(name, config, tune_dir)
+        overrides = val_split_overrides(scheduled, protocol)
+        if name in start:
+            # The gradient ratio is measured at the starting weight.
+            overrides['model'] = {WEIGHT_KEY: start[name]}
         return inheriting_config(
             osp.join(tune_dir, 'configs', f'{name}_val_split.py'),
-            scheduled, val_split_overrides(scheduled, protocol))
+            scheduled, overrides)
 
     alone = held_out(ALONE, comparison.student)
     val_configs = {m: held_out(m, c) for m, c in configs.items()}
@@ -97,9 +103,8 @@ def tune(comparison: Comparison, configs: Dict[str, str],
         m: gradient_ratio(m, c, tuning, protocol.seed)
         for m, c in val_configs.items()
     }
-    configured = {m: configured_weight(c) for m, c in configs.items()}
     candidates = {
-        m: candidate_weights(r, configured[m])
+        m: candidate_weights(r, start[m])
         for m, r in ratios.items()
     }
     tune_runs = [StudyRun(ALONE, alone, [], protocol.seed)] + [
@@ -125,7 +130,7 @@ def tune(comparison: Comparison, configs: Dict[str, str],
         if not val:
             raise ToolRunError(f'every candidate of {method} failed:\n' +
                                '\n'.join(failed.values()))
-        chosen = choose_weight(val, configured[method])
+        chosen = choose_weight(val, start[method])
         records[method] = dict(
             ratio=ratios[method],
             val=val,

@@ -90,6 +90,16 @@ def test_candidates_and_choice_are_relative_to_a_configured_weight():
     assert choose_weight(val, configured=0.05) == 0.05
 
 
+def test_tuning_starts_from_the_reference_weights_unless_told(tmp_path):
+    config = tmp_path / 'tuned.py'
+    config.write_text('model = dict(distill_loss_weight=0.003)\n')
+    assert TuningProtocol().start_weight(str(config)) == 1.0
+    assert TuningProtocol(start='configured').start_weight(
+        str(config)) == 0.003
+    with pytest.raises(ValueError, match='reference'):
+        TuningProtocol(start='tuned')
+
+
 def test_a_failed_candidate_is_listed_in_the_tuning_table():
     markdown, record = tuning_table({
         'alone': dict(val={1.0: dict(IoU=36.0, IoU_sweep=35.0)}),

@@ -147,17 +147,24 @@ def test_tuning_chooses_the_best_validation_weight(tuning, repo_root):
     tune_dir = work_dir / 'tune'
     ratio = json.loads((tune_dir / 'gradients' / 'kd.json').read_text())[
         'distill (all)']['vs_task']
-    # The candidates surround the weight the method's config sets.
+    # The candidates surround the reference weights (factor 1), not the
+    # weight tuned into the method's config, and the gradient ratio was
+    # measured there.
     configured = Config.fromfile(
         osp.join(repo_root, 'configs', 'distill',
                  'kd_dnanet_num16_num4_nudt.py')).model.distill_loss_weight
-    candidates = candidate_weights(ratio, configured)
+    assert configured != 1
+    measured_at = Config.fromfile(
+        str(tune_dir / 'configs' / 'kd_val_split.py')).model
+    assert measured_at.distill_loss_weight == 1
+    candidates = candidate_weights(ratio)
+    assert 1.0 in candidates
     val = {
         w: json.loads((tune_dir / f'kd@{w:g}' / 'seed0' /
                        'test_metrics.json').read_text())
         for w in candidates
     }
-    chosen = choose_weight(val, configured)
+    chosen = choose_weight(val)
     tuned = Config.fromfile(
         str(work_dir / 'tuned_configs' / 'kd_dnanet_num16_num4_nudt.py'))
     assert tuned.model.distill_loss_weight == chosen

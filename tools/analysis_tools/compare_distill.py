@@ -41,7 +41,8 @@ protocol, the same for DSAD and every comparison method, on data that is
 neither trained on nor tested (mmdsad_experiments/distill_tuning.py has it
 in full): 20 % of the training ids are held out (``--val-fraction``,
 ``--val-split-seed``); the factor ``model.distill_loss_weight`` on all of a
-method's losses has three candidates, the configured weights, the
+method's losses has three candidates, the reference weights (factor 1;
+``--tune-from configured``: the factor the method's config sets), the
 gradient-matched weights (the distillation gradient as strong as the
 task's on a fresh student) and their geometric middle; each is trained once
 (``--tune-seed``) on the rest of the training ids and the best validation
@@ -85,7 +86,7 @@ from mmdsad_experiments.comparison import (
     Variant,
     method_variants,
 )
-from mmdsad_experiments.distill_tuning import TuningProtocol
+from mmdsad_experiments.distill_tuning import TUNING_STARTS, TuningProtocol
 from mmdsad_experiments.method_configs import (
     DATA_KEYS,
     DATASETS,
@@ -177,6 +178,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=0,
         help='training seed of the tuning runs (pick --seeds without it '
         'to judge the chosen settings on unseen seeds)')
+    tuning.add_argument(
+        '--tune-from',
+        choices=TUNING_STARTS,
+        default='reference',
+        help='the weight the candidates surround: the methods\' reference '
+        'weights (factor 1; the same start for every method and dataset) '
+        'or the factor each method\'s config sets (to refine it)')
     parser.add_argument('--launcher', choices=LAUNCHERS, default='none')
     parser.add_argument(
         '--nproc', type=int, default=1, help='processes per run (pytorch)')
@@ -261,7 +269,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                 comparison, {m.name: m.config
                              for m in methods},
                 TuningProtocol(args.val_fraction, args.val_split_seed,
-                               args.tune_seed), args.jobs)
+                               args.tune_seed, args.tune_from), args.jobs)
             print(f'Tuning on {args.val_fraction:g} of the training ids '
                   f'(split seed {args.val_split_seed}), seed '
                   f'{args.tune_seed}:')
