@@ -75,3 +75,34 @@ def test_bad_outputs_and_no_frames_are_refused(quantized, tmp_path):
 
 def test_weights_file_sits_beside_the_graph():
     assert ir_weights_file('out/model_int8.xml') == 'out/model_int8.bin'
+
+
+def test_a_rare_bright_target_is_not_clipped(tmp_path):
+    # One calibration frame of eight holds a bright spot, the others are
+    # dim background: averaging each frame's extremes would clip the spot's
+    # activations to about an eighth of their size; the range over all
+    # frames keeps it.
+    network = SmallNetwork().eval()
+    # A classifier steep enough that the spot decides its pixels.
+    network.layers[2].weight.data *= 30
+    export_onnx(network, str(tmp_path / 'fp32.onnx'))
+    rng = np.random.default_rng(0)
+    dim = [(rng.random((1, 3, 32, 32)) * 20).astype(np.float32)
+           for _ in range(7)]
+    bright = dim[0].copy()
+    bright[..., 14:17, 14:17] = 255
+    quantize_openvino(str(tmp_path / 'fp32.onnx'), str(tmp_path / 'q.xml'),
+                      dim + [bright])
+    compiled = openvino.Core().compile_model(str(tmp_path / 'q.xml'), 'CPU')
+    with torch.no_grad():
+        expected = network(torch.from_numpy(bright)).numpy()
+    actual = compiled([bright])[0]
+    spot = (Ellipsis, slice(13, 18), slice(13, 18))
+    assert np.abs(expected[spot] -
+                  dim_output(network, dim[0])[spot]).max() > 0.1
+    assert np.abs(actual[spot] - expected[spot]).max() < 0.05
+
+
+def dim_output(network, images):
+    with torch.no_grad():
+        return network(torch.from_numpy(images)).numpy()
