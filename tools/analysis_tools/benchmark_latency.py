@@ -11,9 +11,9 @@ here on random frames, and, in OpenVINO, in bfloat16 (``bf16``: the
 ``openvino_bf16`` backend on the fp32 file; labelled ``bf16->f32`` where
 the CPU has no bf16 and the plugin computed in f32). With random weights
 only the quantized models' latency means anything; their accuracy is
-``tools/deployment/quantize_onnx.py``'s. Each at each thread count and
-size,
-all in one process, so that ratios are comparable. Each time is the median
+``tools/deployment/quantize_onnx.py``'s. Every model runs at each
+thread count and size, all in one process, so that ratios are
+comparable. Each time is the median
 of ``--runs`` runs after ``--warmup``. Weights are random: latency does not
 depend on their values. Every runtime's output is compared with eager's on
 the same image (largest difference, masks at 0.5).

@@ -34,6 +34,7 @@ from mmseg.registry import DATASETS
 
 from mmdsad.apis import (
     IRSTDInferencer,
+    check_onnx_output,
     network_config,
     quantize_onnx,
     quantize_openvino,
@@ -41,6 +42,7 @@ from mmdsad.apis import (
 from mmdsad.apis.backends.base import padding_stride
 from mmdsad.apis.backends.onnx_file_backend import padded_batch
 from mmdsad.apis.image_inputs import read_frame
+from mmdsad.apis.openvino_quantization import ir_weights_file
 from mmdsad.evaluation.functional import (
     summarize_counts,
     threshold_image_counts,
@@ -133,6 +135,11 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.data_root:
         set_data_root(cfg, args.data_root)
+    if args.openvino_out:
+        # Refused before anything is written, not after the QDQ file.
+        for path in (args.openvino_out, ir_weights_file(args.openvino_out)):
+            check_onnx_output(path, args.overwrite, [args.model],
+                              'OpenVINO IR', '--openvino-out model.xml')
     used = quantize_onnx(
         args.model,
         args.out,

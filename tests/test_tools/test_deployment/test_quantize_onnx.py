@@ -36,8 +36,14 @@ def test_writes_both_int8_models_and_tests_every_runtime(
     assert [r['masks_agree'] for r in rows if r['precision'] == 'fp32'
             ][1:] == ['2/2', '2/2']
     assert '| openvino | int8 (NNCF) |' in printed
-    # A second run does not replace the models it wrote.
+    # A second run does not replace the models it wrote, even where only
+    # the IR is in the way.
     before = {p: open(p, 'rb').read() for p in (qdq, ir)}
     again = script_process(TOOL, *command, '--no-eval')
-    assert again.returncode != 0 and 'int8.onnx exists' in again.stderr
+    assert again.returncode != 0 and 'int8.xml exists' in again.stderr
     assert {p: open(p, 'rb').read() for p in (qdq, ir)} == before
+    fresh_qdq = str(tmp_path / 'other.onnx')
+    command[command.index(qdq)] = fresh_qdq
+    again = script_process(TOOL, *command, '--no-eval')
+    assert again.returncode != 0 and 'int8.xml exists' in again.stderr
+    assert not (tmp_path / 'other.onnx').exists()
