@@ -48,7 +48,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='network config')
     parser.add_argument(
         'checkpoint', help='weights-only checkpoint (or .onnx with '
-        '--backend onnxruntime or openvino)')
+        '--backend onnxruntime or openvino[_bf16]; an OpenVINO IR .xml with '
+        'openvino)')
     parser.add_argument(
         'inputs', nargs='+', help='image files, folders or glob patterns')
     parser.add_argument(

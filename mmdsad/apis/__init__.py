@@ -9,11 +9,12 @@ from .network_loading import (
 )
 from .onnx_export import check_onnx_output, export_onnx
 from .onnx_quantization import quantize_onnx
+from .openvino_quantization import quantize_openvino
 from .targets import Target, find_targets
 
 __all__ = [
     'DeployedNetwork', 'CheckpointMismatchError', 'load_network',
     'network_config', 'network_state_dict', 'check_onnx_output',
-    'export_onnx', 'quantize_onnx', 'FrameResult', 'IRSTDInferencer',
-    'SkippedFrame', 'Target', 'find_targets'
+    'export_onnx', 'quantize_onnx', 'quantize_openvino', 'FrameResult',
+    'IRSTDInferencer', 'SkippedFrame', 'Target', 'find_targets'
 ]

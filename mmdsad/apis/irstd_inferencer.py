@@ -55,7 +55,9 @@ class IRSTDInferencer(MMSegInferencer):
       the runtime: 'pytorch' is the segmentor's own ``test_step``
       (whole-frame, or mmseg's slide mode; any frame size), 'onnxruntime'
       and 'openvino' run the file of ``tools/deployment/pytorch2onnx.py``
-      (fp32 or INT8 QDQ) whole-frame on the CPU. mmseg's
+      (fp32 or INT8 QDQ; 'openvino' also the INT8 IR of
+      ``tools/deployment/quantize_onnx.py --openvino-out``, and
+      'openvino_bf16' computes in bfloat16) whole-frame on the CPU. mmseg's
       ``_load_weights_to_model`` does not fit and is not used: the backend
       loads its own file (the PyTorch one weights-only, distilled and FDEP
       checkpoints included, :func:`mmdsad.apis.load_network`); a file of
@@ -81,7 +83,8 @@ class IRSTDInferencer(MMSegInferencer):
         config (str | Config): The network config (or an FDEP /
             distillation config holding it).
         checkpoint (str): Weights-only checkpoint, or the ONNX file.
-        backend (str): 'pytorch', 'onnxruntime' or 'openvino'.
+        backend (str): 'pytorch', 'onnxruntime', 'openvino' or
+            'openvino_bf16'.
         slide (tuple, optional): ((crop_h, crop_w), (stride_h, stride_w)):
             sliced inference with overlapping tiles (PyTorch backend).
         high_bit_scale (str, optional): 'full' or 'minmax' for 16-bit

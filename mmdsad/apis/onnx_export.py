@@ -18,15 +18,20 @@ TRACE_SHAPE = (1, 3, 64, 64)
 
 def check_onnx_output(out: str,
                       overwrite: bool = False,
-                      protected: Sequence[str] = ()) -> None:
-    """Refuse an ONNX output path whose writing would destroy a file.
+                      protected: Sequence[str] = (),
+                      kind: str = 'ONNX',
+                      example: str = '--out model.onnx') -> None:
+    """Refuse a model output path whose writing would destroy a file.
 
     Args:
-        out (str): The ``.onnx`` path to be written.
+        out (str): The path to be written (an ``.onnx`` file, or a part of
+            an OpenVINO IR).
         overwrite (bool): Allow replacing an existing ``out``. Defaults to
             False.
         protected (Sequence[str]): Files ``out`` must never be, even with
-            ``overwrite`` (the checkpoint being exported).
+            ``overwrite`` (the checkpoint or model being converted).
+        kind (str): What ``out`` is, for the messages.
+        example (str): An example option for the messages.
 
     Raises:
         ValueError: ``out`` is one of the ``protected`` files.
@@ -38,21 +43,21 @@ def check_onnx_output(out: str,
         for path in protected:
             if osp.exists(path) and osp.samefile(out, path):
                 raise ValueError(
-                    f'the ONNX output {out} is the checkpoint {path}; '
-                    'writing it would destroy the checkpoint. Choose '
-                    'another output file, e.g. --out model.onnx.')
+                    f'the {kind} output {out} is the input {path}; '
+                    'writing it would destroy it. Choose another output '
+                    f'file, e.g. {example}.')
         if osp.isdir(out):
             raise IsADirectoryError(
-                f'the ONNX output {out} is a folder; pass a file path, '
-                'e.g. --out model.onnx.')
+                f'the {kind} output {out} is a folder; pass a file path, '
+                f'e.g. {example}.')
         if not overwrite:
             raise FileExistsError(
-                f'the ONNX output {out} exists; choose a new file, or pass '
-                '--overwrite (overwrite=True in export_onnx) to replace it.')
+                f'the {kind} output {out} exists; choose a new file, or '
+                'pass --overwrite (overwrite=True) to replace it.')
     folder = osp.dirname(osp.abspath(out))
     if not osp.isdir(folder):
         raise FileNotFoundError(
-            f'the folder {folder} of the ONNX output does not exist; '
+            f'the folder {folder} of the {kind} output does not exist; '
             'create it first.')
 
 

@@ -111,6 +111,24 @@ def test_onnx_backends_give_the_same_targets(repo_root, inferencer,
         batched[1].probabilities, alone.probabilities, atol=1e-5)
 
 
+def test_openvino_bf16_backend_is_near_fp32(repo_root, inferencer,
+                                            onnx_file):
+    bf16 = IRSTDInferencer(
+        osp.join(repo_root, CONFIG), onnx_file, backend='openvino_bf16',
+        threads=1)
+    # bf16 where the CPU has it (AVX-512 BF16, AMX), else f32.
+    precision = bf16.model.runtime.precision
+    assert precision in ('bf16', 'f32')
+    for expected, actual in zip(inferencer([frame(), frame(40, 29)]),
+                                bf16([frame(), frame(40, 29)])):
+        difference = np.abs(actual.probabilities - expected.probabilities)
+        # An 8-bit mantissa, through a random network's steep sigmoid:
+        # a few 1e-3 on average, a few 1e-2 at most.
+        assert difference.mean() < 1e-2 and difference.max() < 0.1
+        if precision == 'f32':
+            assert difference.max() < 1e-4
+
+
 def assert_same_targets(actual, expected):
     """Two results of one frame agree on masks and targets, away from float
     noise at the threshold (mask_parity.py)."""
@@ -173,7 +191,8 @@ def test_12_bit_frame_warns_and_points_at_minmax(repo_root, checkpoint,
     assert not [w for w in recwarn if '16-bit' in str(w.message)]
 
 
-@pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
+@pytest.mark.parametrize('backend',
+                         ['onnxruntime', 'openvino', 'openvino_bf16'])
 def test_corrupt_onnx_file_is_named_with_the_fix(repo_root, checkpoint,
                                                   tmp_path, backend):
     config = osp.join(repo_root, CONFIG)
@@ -189,7 +208,7 @@ def test_corrupt_onnx_file_is_named_with_the_fix(repo_root, checkpoint,
             config, str(tmp_path / 'absent.onnx'), backend=backend)
 
 
-@pytest.mark.parametrize('name', ['net.onnx', 'net.bin'])
+@pytest.mark.parametrize('name', ['net.onnx', 'net.bin', 'net.xml'])
 def test_onnx_file_for_the_pytorch_backend_is_refused(repo_root, tmp_path,
                                                       name):
     # By the suffix, or by the content (a ModelProto's first byte).

@@ -34,7 +34,7 @@ def test_protected_file_is_refused_even_with_overwrite(tmp_path):
     checkpoint.write_bytes(b'weights')
     (tmp_path / 'sub').mkdir()
     # Another spelling of the same file.
-    with pytest.raises(ValueError, match='is the checkpoint'):
+    with pytest.raises(ValueError, match='is the input'):
         export_onnx(
             tiny(),
             str(tmp_path / 'sub' / '..' / 'net.pth'),

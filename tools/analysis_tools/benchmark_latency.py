@@ -4,11 +4,16 @@ Each network's teacher (num16) and student (num4) run as deployed
 (normalisation, network, sigmoid: ``DeployedNetwork``) on one 1x3xSxS image
 in PyTorch eager mode and, from the same exported ONNX file, in ONNX
 Runtime and OpenVINO (the inferencer's backends,
-:mod:`mmdsad.apis.backends`), in fp32 and INT8 (a QDQ copy from
-:func:`mmdsad.apis.quantize_onnx`, calibrated here on random frames: with
-random weights only its latency means anything; its accuracy is
-``tools/deployment/quantize_onnx.py``'s), at each thread count and size,
-all in one process, so that ratios are comparable. Each time is the median
+:mod:`mmdsad.apis.backends`), in fp32, in INT8 (``int8``: the QDQ copy of
+:func:`mmdsad.apis.quantize_onnx`, in both runtimes; ``int8-nncf``: NNCF's
+OpenVINO IR of :func:`mmdsad.apis.quantize_openvino`), both calibrated
+here on random frames, and, in OpenVINO, in bfloat16 (``bf16``: the
+``openvino_bf16`` backend on the fp32 file; labelled ``bf16->f32`` where
+the CPU has no bf16 and the plugin computed in f32). With random weights
+only the quantized models' latency means anything; their accuracy is
+``tools/deployment/quantize_onnx.py``'s. Every model runs at each
+thread count and size, all in one process, so that ratios are
+comparable. Each time is the median
 of ``--runs`` runs after ``--warmup``. Weights are random: latency does not
 depend on their values. Every runtime's output is compared with eager's on
 the same image (largest difference, masks at 0.5).
@@ -40,7 +45,12 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 from mmdsad.analysis import count_complexity
-from mmdsad.apis import DeployedNetwork, export_onnx, quantize_onnx
+from mmdsad.apis import (
+    DeployedNetwork,
+    export_onnx,
+    quantize_onnx,
+    quantize_openvino,
+)
 from mmdsad.apis.backends import INFERENCE_BACKENDS
 
 # (teacher, student) configs per network.
@@ -54,7 +64,16 @@ NETWORKS = {
 }
 WIDTHS = ('teacher', 'student')
 RUNTIMES = ('onnxruntime', 'openvino')
-PRECISIONS = ('fp32', 'int8')
+PRECISIONS = ('fp32', 'bf16', 'int8', 'int8-nncf')
+# (runtime, precision): (inference backend, precision of the model file).
+VARIANTS = {
+    ('onnxruntime', 'fp32'): ('onnxruntime', 'fp32'),
+    ('onnxruntime', 'int8'): ('onnxruntime', 'int8'),
+    ('openvino', 'fp32'): ('openvino', 'fp32'),
+    ('openvino', 'bf16'): ('openvino_bf16', 'fp32'),
+    ('openvino', 'int8'): ('openvino', 'int8'),
+    ('openvino', 'int8-nncf'): ('openvino', 'int8-nncf'),
+}
 # DSAD Table 7 (256x256, batch 1): student/teacher speed-ups.
 PAPER_SPEEDUPS = {
     'DNANet': dict(agx=2.66, ascend=2.77),
@@ -131,15 +150,20 @@ def benchmark_model(config: str, args: argparse.Namespace,
     files = dict(fp32=osp.join(work_dir, osp.basename(config) + '.onnx'))
     # A private temporary folder: a repeated network may replace its file.
     export_onnx(network, files['fp32'], overwrite=True)
+    calibration = [
+        np.random.default_rng(seed).uniform(
+            0, 255, (1, 3, 64, 64)).astype(np.float32)
+        for seed in range(CALIBRATION_FRAMES)
+    ]
+    stem = files['fp32'][:-len('.onnx')]
     if 'int8' in args.precisions:
-        files['int8'] = files['fp32'][:-len('.onnx')] + '_int8.onnx'
-        calibration = [
-            np.random.default_rng(seed).uniform(
-                0, 255, (1, 3, 64, 64)).astype(np.float32)
-            for seed in range(CALIBRATION_FRAMES)
-        ]
+        files['int8'] = stem + '_int8.onnx'
         quantize_onnx(files['fp32'], files['int8'], calibration,
                       overwrite=True)
+    if 'int8-nncf' in args.precisions and 'openvino' in args.runtimes:
+        files['int8-nncf'] = stem + '_int8_nncf.xml'
+        quantize_openvino(files['fp32'], files['int8-nncf'], calibration,
+                          overwrite=True)
     rows = []
     for size in args.sizes:
         gmacs = count_complexity(cfg, (3, size, size))['flops'] / 1e9
@@ -156,9 +180,15 @@ def benchmark_model(config: str, args: argparse.Namespace,
                              masks_equal=True, **setting))
             for runtime in args.runtimes:
                 for precision in args.precisions:
+                    if (runtime, precision) not in VARIANTS:
+                        continue
+                    backend_type, file_key = VARIANTS[runtime, precision]
                     backend = INFERENCE_BACKENDS.build(
-                        dict(type=runtime, model_file=files[precision],
+                        dict(type=backend_type, model_file=files[file_key],
                              config=cfg, threads=threads))
+                    if (precision == 'bf16'
+                            and backend.precision != 'bf16'):
+                        precision = f'bf16->{backend.precision}'
                     feed = images.numpy()
                     ms = median_ms(backend.run, feed, args.warmup,
                                    args.runs)

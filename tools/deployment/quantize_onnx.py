@@ -2,11 +2,15 @@
 
 Calibrates ONNX Runtime's static quantizer on frames of the config's
 *training* split (``train_dataloader``; never the test split) and writes a
-QDQ ONNX file (:func:`mmdsad.apis.quantize_onnx`). Then, unless
-``--no-eval``, it tests on the *test* split (``test_dataloader``) the fp32
-and the INT8 files in each ``--backends`` runtime (and, with
-``--checkpoint``, the PyTorch network they were exported from), through
-:class:`mmdsad.apis.IRSTDInferencer` at the head's threshold, and prints
+QDQ ONNX file (:func:`mmdsad.apis.quantize_onnx`); with
+``--openvino-out``, NNCF's quantization on the same frames too, as an
+OpenVINO IR (:func:`mmdsad.apis.quantize_openvino`). Then, unless
+``--no-eval``, it tests on the *test* split (``test_dataloader``) each
+``--backends`` runtime on the files it runs: ONNX Runtime and OpenVINO the
+fp32 and the QDQ files (OpenVINO the NNCF IR too), ``openvino_bf16`` the
+fp32 file in bfloat16; and, with ``--checkpoint``, the PyTorch network
+they were exported from. Each goes through
+:class:`mmdsad.apis.IRSTDInferencer` at the head's threshold; it prints
 IoU, nIoU, Pd and Fa per model, with each model's masks against the first
 row's: the frames whose masks agree wherever the first row's probability
 is clear of the threshold by 2e-4 (float noise).
@@ -14,7 +18,8 @@ is clear of the threshold by 2e-4 (float noise).
 Example:
     python tools/deployment/quantize_onnx.py \
         configs/cpu_protocol/dnanet_num4_nudt_cpu.py student.onnx \
-        --out student_int8.onnx --data-root ../shared/datasets/NUDT-SIRST \
+        --out student_int8.onnx --openvino-out student_int8.xml \
+        --data-root ../shared/datasets/NUDT-SIRST \
         --checkpoint student.pth --out-json work_dirs/int8.json
 """
 import argparse
@@ -27,10 +32,17 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS
 
-from mmdsad.apis import IRSTDInferencer, network_config, quantize_onnx
+from mmdsad.apis import (
+    IRSTDInferencer,
+    check_onnx_output,
+    network_config,
+    quantize_onnx,
+    quantize_openvino,
+)
 from mmdsad.apis.backends.base import padding_stride
 from mmdsad.apis.backends.onnx_file_backend import padded_batch
 from mmdsad.apis.image_inputs import read_frame
+from mmdsad.apis.openvino_quantization import ir_weights_file
 from mmdsad.evaluation.functional import (
     summarize_counts,
     threshold_image_counts,
@@ -41,6 +53,7 @@ from mmdsad.utils.cli import set_data_root
 # tests/test_apis/mask_parity.py).
 MASK_MARGIN = 2e-4
 METRICS = ('IoU', 'nIoU', 'Pd', 'Fa')
+BACKENDS = ('onnxruntime', 'openvino', 'openvino_bf16')
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,18 +61,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='the network config')
     parser.add_argument('model', help='the fp32 ONNX file (pytorch2onnx.py)')
     parser.add_argument('--out', required=True, help='INT8 ONNX file')
+    parser.add_argument(
+        '--openvino-out', help='also quantize with NNCF into this OpenVINO '
+        'IR (.xml, and its .bin beside it)')
     parser.add_argument('--data-root', help='dataset root (SIRST layout)')
     parser.add_argument(
         '--calib-frames', type=int, default=64,
         help='training frames to calibrate on (spread over the split)')
     parser.add_argument(
-        '--overwrite', action='store_true', help='replace an existing --out')
+        '--overwrite', action='store_true',
+        help='replace an existing --out (and --openvino-out)')
     parser.add_argument(
         '--checkpoint', help='the PyTorch checkpoint the file came from, '
         'tested as the first row')
     parser.add_argument(
-        '--backends', nargs='+', default=['onnxruntime', 'openvino'],
-        choices=['onnxruntime', 'openvino'])
+        '--backends', nargs='+', choices=BACKENDS, default=list(BACKENDS))
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument(
         '--max-test-frames', type=int, help='test on the first N frames')
@@ -119,12 +135,25 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.data_root:
         set_data_root(cfg, args.data_root)
+    if args.openvino_out:
+        # Refused before anything is written, not after the QDQ file.
+        for path in (args.openvino_out, ir_weights_file(args.openvino_out)):
+            check_onnx_output(path, args.overwrite, [args.model],
+                              'OpenVINO IR', '--openvino-out model.xml')
     used = quantize_onnx(
         args.model,
         args.out,
         calibration_batches(cfg, args.calib_frames),
         overwrite=args.overwrite)
     print(f'wrote {args.out}, calibrated on {used} training frames')
+    if args.openvino_out:
+        used = quantize_openvino(
+            args.model,
+            args.openvino_out,
+            calibration_batches(cfg, args.calib_frames),
+            overwrite=args.overwrite)
+        print(f'wrote {args.openvino_out} (NNCF), calibrated on {used} '
+              'training frames')
     if args.no_eval:
         return
     dataset = split_dataset(cfg, 'test_dataloader', annotations=True)
@@ -133,7 +162,13 @@ def main() -> None:
     models = ([('pytorch', 'fp32', args.checkpoint)]
               if args.checkpoint else [])
     for backend in args.backends:
-        models += [(backend, 'fp32', args.model), (backend, 'int8', args.out)]
+        if backend == 'openvino_bf16':
+            models.append((backend, 'bf16', args.model))
+            continue
+        models += [(backend, 'fp32', args.model),
+                   (backend, 'int8 (QDQ)', args.out)]
+        if backend == 'openvino' and args.openvino_out:
+            models.append((backend, 'int8 (NNCF)', args.openvino_out))
     rows, reference = [], None
     for backend, precision, path in models:
         inferencer = IRSTDInferencer(

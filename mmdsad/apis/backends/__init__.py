@@ -2,10 +2,11 @@
 from .base import INFERENCE_BACKENDS, InferenceBackend
 from .onnx_file_backend import OnnxFileBackend, is_onnx_file
 from .onnxruntime_backend import OnnxRuntimeBackend
-from .openvino_backend import OpenVINOBackend
+from .openvino_backend import OpenVINOBackend, OpenVINOBF16Backend
 from .pytorch_backend import PyTorchBackend
 
 __all__ = [
     'INFERENCE_BACKENDS', 'InferenceBackend', 'OnnxFileBackend',
-    'OnnxRuntimeBackend', 'OpenVINOBackend', 'PyTorchBackend', 'is_onnx_file'
+    'OnnxRuntimeBackend', 'OpenVINOBackend', 'OpenVINOBF16Backend',
+    'PyTorchBackend', 'is_onnx_file'
 ]

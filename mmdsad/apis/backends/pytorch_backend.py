@@ -31,7 +31,7 @@ class PyTorchBackend(InferenceBackend):
             left as they are when None.
 
     Raises:
-        ValueError: ``model_file`` is an ONNX model.
+        ValueError: ``model_file`` is an ONNX model or an OpenVINO IR.
     """
 
     def __init__(self,
@@ -40,12 +40,12 @@ class PyTorchBackend(InferenceBackend):
                  slide: Optional[Slide] = None,
                  device: str = 'cpu',
                  threads: Optional[int] = None) -> None:
-        if is_onnx_file(model_file):
+        if is_onnx_file(model_file) or model_file.lower().endswith('.xml'):
             raise ValueError(
-                f'{model_file} is an ONNX model, not a PyTorch '
-                "checkpoint; use backend='onnxruntime' or 'openvino' "
-                '(tools/infer.py --backend onnxruntime), or pass the '
-                'checkpoint it was exported from.')
+                f'{model_file} is an exported model (ONNX, or OpenVINO IR), '
+                "not a PyTorch checkpoint; use backend='onnxruntime' or "
+                "'openvino' (tools/infer.py --backend onnxruntime), or pass "
+                'the checkpoint it was exported from.')
         if threads is not None:
             torch.set_num_threads(threads)
         self.size_divisor = padding_stride(config)

@@ -60,7 +60,7 @@ def test_out_is_never_the_checkpoint(repo_root, tmp_path, script_process):
         result = script_process(TOOL, CONFIG, str(checkpoint), '--out', out,
                                 '--overwrite')
         assert result.returncode != 0
-        assert 'is the checkpoint' in result.stderr
+        assert 'is the input' in result.stderr
     assert checkpoint.read_bytes() == before
 
 
