@@ -1,10 +1,15 @@
 """The exported network compiled by OpenVINO for the CPU."""
-from typing import Optional
+from collections import OrderedDict
+from typing import Optional, Tuple
 
 import numpy as np
 
 from .base import INFERENCE_BACKENDS
 from .onnx_file_backend import OnnxFileBackend
+
+# Compiled static-shape models kept (least recently used dropped): a video
+# or a tiled frame has one input shape, a dataset of mixed sizes a few.
+MAX_COMPILED_SHAPES = 8
 
 
 @INFERENCE_BACKENDS.register_module(name='openvino')
@@ -13,10 +18,15 @@ class OpenVINOBackend(OnnxFileBackend):
 
     ``model_file`` is the ONNX file, read directly (no IR conversion
     step), or an OpenVINO IR ``.xml`` (the INT8 model of
-    :func:`mmdsad.apis.quantize_openvino`). Inference precision is pinned
-    to f32: on CPUs with AVX-512 BF16 or AMX the plugin's default is bf16,
-    which would change masks (``'openvino_bf16'`` asks for it); a
-    quantized model still runs its INT8 operators as INT8.
+    :func:`mmdsad.apis.quantize_openvino`). Both have dynamic batch,
+    height and width; each input shape is compiled as a static model the
+    first time it is seen (about 0.3 s for a student), because the plugin
+    runs a static graph faster: DNANet num4 at 1x3x256x256, one thread,
+    bf16, 38.9 against 50.7 ms dynamic (docs/results.md, "Static shapes").
+    Inference precision is pinned to f32: on CPUs with AVX-512 BF16 or
+    AMX the plugin's default is bf16, which would change masks
+    (``'openvino_bf16'`` asks for it); a quantized model still runs its
+    INT8 operators as INT8.
 
     Attributes:
         precision (str): The precision the plugin compiled the floating
@@ -30,21 +40,40 @@ class OpenVINOBackend(OnnxFileBackend):
 
     def _load(self, path: str, threads: Optional[int]) -> None:
         import openvino
-        config = {'INFERENCE_PRECISION_HINT': self.precision_hint,
-                  'PERFORMANCE_HINT': 'LATENCY'}
+        self.compile_config = {'INFERENCE_PRECISION_HINT': self.precision_hint,
+                               'PERFORMANCE_HINT': 'LATENCY'}
         if threads is not None:
-            config['INFERENCE_NUM_THREADS'] = threads
-        core = openvino.Core()
-        self.model = core.compile_model(core.read_model(path), 'CPU', config)
-        self.request = self.model.create_infer_request()
-        self.precision = self.model.get_property(
+            self.compile_config['INFERENCE_NUM_THREADS'] = threads
+        self.core = openvino.Core()
+        self.source = self.core.read_model(path)
+        # Compiled once as it is (dynamic) so that a file the plugin cannot
+        # compile fails here, and to read the precision it resolved to.
+        compiled = self.core.compile_model(self.source, 'CPU',
+                                           self.compile_config)
+        self.precision = compiled.get_property(
             'INFERENCE_PRECISION_HINT').to_string()
+        self.requests: OrderedDict = OrderedDict()
+
+    def _request(self, shape: Tuple[int, ...]):
+        """The infer request of the model compiled for ``shape``."""
+        if shape in self.requests:
+            self.requests.move_to_end(shape)
+            return self.requests[shape]
+        model = self.source.clone()
+        model.reshape({model.inputs[0]: list(shape)})
+        request = self.core.compile_model(
+            model, 'CPU', self.compile_config).create_infer_request()
+        self.requests[shape] = request
+        if len(self.requests) > MAX_COMPILED_SHAPES:
+            self.requests.popitem(last=False)
+        return request
 
     def run(self, images: np.ndarray) -> np.ndarray:
         """The graph on a (B, 3, H, W) batch: (B, 1, H, W) probabilities."""
         # share_outputs=False (the default): the result is a copy, not a
         # view of the request's buffer the next frame overwrites.
-        return self.request.infer([images], share_outputs=False)[0]
+        return self._request(images.shape).infer(
+            [images], share_outputs=False)[0]
 
 
 @INFERENCE_BACKENDS.register_module(name='openvino_bf16')

@@ -1,0 +1,56 @@
+"""OpenVINOBackend: each input shape compiled once as a static model, with
+the dynamic graph's output, and only the most recent shapes kept."""
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmdsad.apis import export_onnx
+from mmdsad.apis.backends import openvino_backend
+from mmdsad.apis.backends.openvino_backend import OpenVINOBackend
+
+from ..small_network import SmallNetwork
+
+# Only the preprocessor's mean and stride are read from it.
+CONFIG = 'configs/dnanet/dnanet_num4_nudt.py'
+
+
+@pytest.fixture(scope='module')
+def exported(tmp_path_factory):
+    network = SmallNetwork().eval()
+    path = str(tmp_path_factory.mktemp('ov') / 'net.onnx')
+    export_onnx(network, path)
+    return network, path
+
+
+def images(batch, height, width):
+    rng = np.random.default_rng(height * width + batch)
+    return (rng.random((batch, 3, height, width)) * 255).astype(np.float32)
+
+
+def test_each_shape_compiles_once_and_matches_pytorch(repo_root, exported):
+    network, path = exported
+    backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
+                                                             CONFIG)),
+                              threads=1)
+    assert backend.precision == 'f32'
+    shapes = [(1, 3, 32, 32), (2, 3, 32, 48), (1, 3, 32, 32)]
+    for shape in shapes:
+        batch = images(*(shape[:1] + shape[2:]))
+        with torch.no_grad():
+            expected = network(torch.from_numpy(batch)).numpy()
+        np.testing.assert_allclose(backend.run(batch), expected, atol=1e-6)
+    # The repeated shape reused its model and became the most recent.
+    assert list(backend.requests) == [(2, 3, 32, 48), (1, 3, 32, 32)]
+
+
+def test_least_recently_used_shape_is_dropped(repo_root, exported,
+                                              monkeypatch):
+    monkeypatch.setattr(openvino_backend, 'MAX_COMPILED_SHAPES', 2)
+    backend = OpenVINOBackend(exported[1],
+                              Config.fromfile(osp.join(repo_root, CONFIG)))
+    for size in (16, 32, 48):
+        backend.run(images(1, size, size))
+    assert list(backend.requests) == [(1, 3, 32, 32), (1, 3, 48, 48)]
