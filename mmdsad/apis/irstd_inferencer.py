@@ -57,7 +57,8 @@ class IRSTDInferencer(MMSegInferencer):
       and 'openvino' run the file of ``tools/deployment/pytorch2onnx.py``
       (fp32 or INT8 QDQ; 'openvino' also the INT8 IR of
       ``tools/deployment/quantize_onnx.py --openvino-out``, and
-      'openvino_bf16' computes in bfloat16) whole-frame on the CPU. mmseg's
+      'openvino_bf16' computes in bfloat16) on the CPU, whole-frame or in
+      the same tiles as mmseg's slide mode, stitched the same way. mmseg's
       ``_load_weights_to_model`` does not fit and is not used: the backend
       loads its own file (the PyTorch one weights-only, distilled and FDEP
       checkpoints included, :func:`mmdsad.apis.load_network`); a file of
@@ -86,7 +87,8 @@ class IRSTDInferencer(MMSegInferencer):
         backend (str): 'pytorch', 'onnxruntime', 'openvino' or
             'openvino_bf16'.
         slide (tuple, optional): ((crop_h, crop_w), (stride_h, stride_w)):
-            sliced inference with overlapping tiles (PyTorch backend).
+            sliced inference with overlapping tiles (for the ONNX-file
+            backends the crop is a multiple of the network's stride).
         high_bit_scale (str, optional): 'full' or 'minmax' for 16-bit
             frames; the test pipeline's loader's (default 'full') if None.
         device (str): Torch device of the PyTorch backend.
@@ -95,9 +97,9 @@ class IRSTDInferencer(MMSegInferencer):
             PyTorch process-wide); its default when None.
 
     Raises:
-        ValueError: An unknown backend, ``slide`` without the PyTorch
-            backend, a checkpoint of the other backend, or a test pipeline
-            without ``LoadIRImageFromFile``.
+        ValueError: An unknown backend, a ``slide`` crop an exported
+            graph cannot take, a checkpoint of the other backend, or a
+            test pipeline without ``LoadIRImageFromFile``.
         FileNotFoundError: The ONNX file does not exist.
         OSError: The ONNX file is corrupt.
     """

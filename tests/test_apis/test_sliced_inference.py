@@ -4,9 +4,12 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from mmdsad.apis import IRSTDInferencer
+from mmdsad.apis import DeployedNetwork, IRSTDInferencer, export_onnx
 
+from .mask_parity import assert_masks_agree
 from .random_weights import save_random_checkpoint
+
+DNANET = 'configs/dnanet/dnanet_num4_nudt.py'
 
 HEIGHT, WIDTH = 160, 224
 CROP, STRIDE = (96, 96), (64, 64)
@@ -77,13 +80,44 @@ def test_slide_mode_runs_every_network(repo_root, tmp_path, config):
         atol=1e-6)
 
 
-def test_slide_needs_the_pytorch_backend(repo_root, tmp_path):
-    with pytest.raises(ValueError, match="backend='pytorch'"):
+@pytest.fixture(scope='module')
+def dnanet_files(repo_root, tmp_path_factory):
+    """A random DNANet num4's checkpoint and its ONNX file."""
+    folder = tmp_path_factory.mktemp('sliced')
+    checkpoint = checkpoint_for(repo_root, folder, DNANET)
+    network = IRSTDInferencer(osp.join(repo_root, DNANET),
+                              checkpoint).network
+    export_onnx(DeployedNetwork(network), str(folder / 'net.onnx'))
+    return checkpoint, str(folder / 'net.onnx')
+
+
+@pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
+def test_onnx_backends_slice_as_mmseg_does(repo_root, dnanet_files,
+                                           backend):
+    checkpoint, onnx_file = dnanet_files
+    config = osp.join(repo_root, DNANET)
+    calls = []
+    sliced = IRSTDInferencer(
+        config, onnx_file, backend=backend, slide=(CROP, STRIDE),
+        on_tile=lambda done, total: calls.append((done, total)))
+    expected = IRSTDInferencer(config, checkpoint, slide=(CROP, STRIDE))(
+        seam_frame())[0].probabilities
+    actual = sliced(seam_frame())[0].probabilities
+    # Overlapping tiles' logits averaged, as mmseg's slide mode does: not
+    # their probabilities, which would differ by up to ~1e-2 on the seams.
+    np.testing.assert_allclose(actual, expected, atol=1e-4)
+    assert_masks_agree(0.486, actual, expected, both_sides=True)
+    # Six tiles, four per run of the graph.
+    assert calls == [(4, 6), (6, 6)]
+
+
+def test_onnx_slide_crop_must_be_a_multiple_of_the_stride(
+        repo_root, dnanet_files):
+    with pytest.raises(ValueError, match=r"\(90, 96\) must be a multiple of "
+                       r"the network's stride 16"):
         IRSTDInferencer(
-            osp.join(repo_root, 'configs/dnanet/dnanet_num4_nudt.py'),
-            str(tmp_path / 'net.onnx'),
-            backend='onnxruntime',
-            slide=(CROP, STRIDE))
+            osp.join(repo_root, DNANET), dnanet_files[1],
+            backend='openvino', slide=((90, 96), STRIDE))
 
 
 def test_every_tile_is_reported(repo_root, tmp_path):

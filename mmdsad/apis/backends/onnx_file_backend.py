@@ -9,6 +9,7 @@ from mmengine.config import Config
 
 from ..network_loading import network_config
 from .base import InferenceBackend, Slide, TileCallback, padding_stride
+from .tiling import probability_logits, slide_windows
 
 # First bytes of the files torch.save writes: a zip archive, or a pickle.
 TORCH_MAGICS = (b'PK\x03\x04', b'\x80')
@@ -86,19 +87,28 @@ class OnnxFileBackend(InferenceBackend):
     The graph normalises its input itself, so a batch of frames of one size
     is padded with the mean to the stride (:func:`padded_images`), run as
     one (N, 3, H, W) batch (the graph's batch axis is dynamic) and cropped
-    back.
+    back. With ``slide`` the padded frame is cut into the tiles of mmseg's
+    slide mode (:func:`~mmdsad.apis.backends.tiling.slide_windows`), run
+    ``tile_batch`` at a time, so memory holds that many tiles'
+    activations whatever the frame's size, and stitched as mmseg stitches
+    them: the logits of overlapping tiles are averaged (here recovered
+    from the graph's probabilities, within ±16.6, beyond which a pixel's
+    mask cannot change), then the sigmoid is taken.
 
     Args:
         model_file (str): The ONNX file.
         config (Config): The config holding the network (its
             preprocessor's mean and stride are used).
-        slide: Must be None: these backends run whole frames.
+        slide (tuple, optional): ((crop_h, crop_w), (stride_h, stride_w)),
+            the crop a multiple of the network's stride.
         device (str): Unused: they run on the CPU.
         threads (int, optional): Intra-op threads; the runtime's default
             (all cores) when None.
+        tile_batch (int): Tiles per run of the graph when sliced.
 
     Raises:
-        ValueError: ``slide`` is given.
+        ValueError: A ``slide`` crop that is not a multiple of the
+            network's stride, or ``tile_batch`` below 1.
         FileNotFoundError: ``model_file`` does not exist.
         ValueError: ``model_file`` is a PyTorch checkpoint.
         OSError: ``model_file`` is not a loadable ONNX model (corrupt,
@@ -113,11 +123,10 @@ class OnnxFileBackend(InferenceBackend):
                  config: Config,
                  slide: Optional[Slide] = None,
                  device: str = 'cpu',
-                 threads: Optional[int] = None) -> None:
-        if slide is not None:
-            raise ValueError(
-                "sliced inference runs on the pytorch backend (mmseg's "
-                "slide mode); use backend='pytorch'")
+                 threads: Optional[int] = None,
+                 tile_batch: int = 4) -> None:
+        if tile_batch < 1:
+            raise ValueError(f'tile_batch must be at least 1, got {tile_batch}')
         path = model_file
         if not osp.isfile(path):
             raise FileNotFoundError(
@@ -131,6 +140,15 @@ class OnnxFileBackend(InferenceBackend):
         preprocessor = network_config(config).data_preprocessor
         self.mean = np.asarray(preprocessor.mean, np.float32)
         self.size_divisor = padding_stride(config)
+        if slide is not None and any(size % self.size_divisor
+                                     for size in slide[0]):
+            raise ValueError(
+                f'the slide crop {tuple(slide[0])} must be a multiple of the '
+                f"network's stride {self.size_divisor} (the exported graph "
+                'takes no other size): use e.g. --slide '
+                f'{self.size_divisor * 16} {self.size_divisor * 16}')
+        self.slide = slide
+        self.tile_batch = tile_batch
         try:
             self._load(path, threads)
         # Both runtimes raise their own types for a bad file (ONNX
@@ -161,18 +179,49 @@ class OnnxFileBackend(InferenceBackend):
     def predict(self,
                 data: dict,
                 on_tile: Optional[TileCallback] = None) -> List[np.ndarray]:
-        """Probability maps of a batch of one size, whole-frame.
+        """Probability maps of a batch of one size, whole-frame or sliced.
 
         Args:
             data (dict): ``inputs``: list of N (3, H, W) tensors of one
                 size, RGB in [0, 255] (``data_samples`` are not needed).
-            on_tile: Unused: these backends do not slice.
+            on_tile (Callable[[int, int], None], optional): With ``slide``,
+                called after every run of the graph with (tiles done,
+                tiles of the batch).
 
         Returns:
             list[np.ndarray]: N float32 (H, W) maps.
         """
         images = torch.stack([image.float() for image in data['inputs']])
         height, width = images.shape[-2:]
-        probabilities = self.run(
-            padded_images(images.numpy(), self.mean, self.size_divisor))
-        return list(probabilities[:, 0, :height, :width])
+        padded = padded_images(images.numpy(), self.mean, self.size_divisor)
+        if self.slide is None:
+            probabilities = self.run(padded)[:, 0]
+        else:
+            probabilities = self._sliced(padded, on_tile)
+        return list(probabilities[:, :height, :width])
+
+    def _sliced(self, images: np.ndarray,
+                on_tile: Optional[TileCallback]) -> np.ndarray:
+        """Stitched probabilities of a padded (N, 3, H, W) batch: (N, H, W).
+        """
+        num, _, height, width = images.shape
+        windows = slide_windows(height, width, *self.slide)
+        counts = np.zeros((height, width), np.float32)
+        for top, bottom, left, right in windows:
+            counts[top:bottom, left:right] += 1
+        tiles = [(index, window) for index in range(num)
+                 for window in windows]
+        logit_sums = np.zeros((num, height, width), np.float32)
+        for start in range(0, len(tiles), self.tile_batch):
+            chunk = tiles[start:start + self.tile_batch]
+            batch = np.stack([
+                images[index, :, top:bottom, left:right]
+                for index, (top, bottom, left, right) in chunk
+            ])
+            logits = probability_logits(self.run(batch)[:, 0])
+            for logit, (index, (top, bottom, left, right)) in zip(
+                    logits, chunk):
+                logit_sums[index, top:bottom, left:right] += logit
+            if on_tile is not None:
+                on_tile(start + len(chunk), len(tiles))
+        return (1 / (1 + np.exp(-logit_sums / counts))).astype(np.float32)

@@ -1,4 +1,5 @@
 """The exported network compiled by OpenVINO for the CPU."""
+import warnings
 from collections import OrderedDict
 from typing import Optional, Tuple
 
@@ -23,6 +24,9 @@ class OpenVINOBackend(OnnxFileBackend):
     first time it is seen (about 0.3 s for a student), because the plugin
     runs a static graph faster: DNANet num4 at 1x3x256x256, one thread,
     bf16, 38.9 against 50.7 ms dynamic (docs/results.md, "Static shapes").
+    Where the plugin cannot compile a static model (OpenVINO 2026.4's
+    low-precision passes throw on our students' QDQ files at static
+    shapes) the dynamic model runs that shape, with a warning.
     Inference precision is pinned to f32: on CPUs with AVX-512 BF16 or
     AMX the plugin's default is bf16, which would change masks
     (``'openvino_bf16'`` asks for it); a quantized model still runs its
@@ -44,13 +48,15 @@ class OpenVINOBackend(OnnxFileBackend):
                                'PERFORMANCE_HINT': 'LATENCY'}
         if threads is not None:
             self.compile_config['INFERENCE_NUM_THREADS'] = threads
+        self.path = path
         self.core = openvino.Core()
         self.source = self.core.read_model(path)
-        # Compiled once as it is (dynamic) so that a file the plugin cannot
-        # compile fails here, and to read the precision it resolved to.
-        compiled = self.core.compile_model(self.source, 'CPU',
-                                           self.compile_config)
-        self.precision = compiled.get_property(
+        # Compiled as it is (dynamic) here, so that a file the plugin
+        # cannot compile fails at once: the fallback of shapes that do not
+        # compile statically, and where the resolved precision is read.
+        self.dynamic_model = self.core.compile_model(self.source, 'CPU',
+                                                     self.compile_config)
+        self.precision = self.dynamic_model.get_property(
             'INFERENCE_PRECISION_HINT').to_string()
         self.requests: OrderedDict = OrderedDict()
 
@@ -61,8 +67,17 @@ class OpenVINOBackend(OnnxFileBackend):
             return self.requests[shape]
         model = self.source.clone()
         model.reshape({model.inputs[0]: list(shape)})
-        request = self.core.compile_model(
-            model, 'CPU', self.compile_config).create_infer_request()
+        try:
+            compiled = self.core.compile_model(model, 'CPU',
+                                               self.compile_config)
+        except RuntimeError as error:
+            reason = [line for line in str(error).splitlines() if line][-1]
+            warnings.warn(
+                f'OpenVINO cannot compile {self.path} for the static shape '
+                f'{shape} ({reason}); running its dynamic model, which is '
+                'slower')
+            compiled = self.dynamic_model
+        request = compiled.create_infer_request()
         self.requests[shape] = request
         if len(self.requests) > MAX_COMPILED_SHAPES:
             self.requests.popitem(last=False)

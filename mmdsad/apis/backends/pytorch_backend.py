@@ -15,6 +15,7 @@ from .base import (
     padding_stride,
 )
 from .onnx_file_backend import is_onnx_file
+from .tiling import slide_windows
 
 
 @INFERENCE_BACKENDS.register_module(name='pytorch')
@@ -85,12 +86,9 @@ class PyTorchBackend(InferenceBackend):
         if self.slide is None or on_tile is None:
             yield
             return
-        (crop_h, crop_w), (stride_h, stride_w) = self.slide
-        padded_h = height + (-height % self.size_divisor)
-        padded_w = width + (-width % self.size_divisor)
-        # mmseg's EncoderDecoder.slide_inference grid.
-        total = ((max(padded_h - crop_h + stride_h - 1, 0) // stride_h + 1) *
-                 (max(padded_w - crop_w + stride_w - 1, 0) // stride_w + 1))
+        total = len(slide_windows(height + (-height % self.size_divisor),
+                                  width + (-width % self.size_divisor),
+                                  *self.slide))
         done = [0]
 
         def count(*_) -> None:

@@ -54,3 +54,26 @@ def test_least_recently_used_shape_is_dropped(repo_root, exported,
     for size in (16, 32, 48):
         backend.run(images(1, size, size))
     assert list(backend.requests) == [(1, 3, 32, 32), (1, 3, 48, 48)]
+
+
+def test_shape_that_does_not_compile_statically_runs_dynamic(
+        repo_root, exported):
+    network, path = exported
+    backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
+                                                             CONFIG)))
+
+    class RefusingCore:
+        """What OpenVINO 2026.4 does with our QDQ files at static shapes."""
+
+        def compile_model(self, *args):
+            raise RuntimeError("Exception from src/core/pass.cpp:298:\n"
+                               "index '0' out of range\n\n")
+
+    backend.core = RefusingCore()
+    batch = images(1, 32, 32)
+    with pytest.warns(UserWarning, match=r"static shape \(1, 3, 32, 32\) "
+                      r"\(index '0' out of range\); running its dynamic"):
+        actual = backend.run(batch)
+    with torch.no_grad():
+        expected = network(torch.from_numpy(batch)).numpy()
+    np.testing.assert_allclose(actual, expected, atol=1e-6)
