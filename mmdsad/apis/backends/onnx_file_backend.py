@@ -126,7 +126,8 @@ class OnnxFileBackend(InferenceBackend):
                  threads: Optional[int] = None,
                  tile_batch: int = 4) -> None:
         if tile_batch < 1:
-            raise ValueError(f'tile_batch must be at least 1, got {tile_batch}')
+            raise ValueError(
+                f'tile_batch must be at least 1, got {tile_batch}')
         path = model_file
         if not osp.isfile(path):
             raise FileNotFoundError(

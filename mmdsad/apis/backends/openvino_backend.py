@@ -75,7 +75,8 @@ class OpenVINOBackend(OnnxFileBackend):
             warnings.warn(
                 f'OpenVINO cannot compile {self.path} for the static shape '
                 f'{shape} ({reason}); running its dynamic model, which is '
-                'slower')
+                'slower',
+                stacklevel=3)
             compiled = self.dynamic_model
         request = compiled.create_infer_request()
         self.requests[shape] = request
