@@ -15,6 +15,9 @@ from .tiling import probability_logits, slide_windows
 TORCH_MAGICS = (b'PK\x03\x04', b'\x80')
 # An ONNX ModelProto starts with field 1 (ir_version, a varint): tag 0x08.
 ONNX_MAGIC = b'\x08'
+# Tiles per run of the graph in sliced inference: memory holds this many
+# tiles' activations whatever the frame's size.
+TILES_PER_RUN = 4
 RE_EXPORT = ('re-export it with tools/deployment/pytorch2onnx.py CONFIG '
              'CHECKPOINT --out FILE.onnx (add --overwrite to replace this '
              'file)')
@@ -89,8 +92,7 @@ class OnnxFileBackend(InferenceBackend):
     one (N, 3, H, W) batch (the graph's batch axis is dynamic) and cropped
     back. With ``slide`` the padded frame is cut into the tiles of mmseg's
     slide mode (:func:`~mmdsad.apis.backends.tiling.slide_windows`), run
-    ``tile_batch`` at a time, so memory holds that many tiles'
-    activations whatever the frame's size, and stitched as mmseg stitches
+    :data:`TILES_PER_RUN` at a time, and stitched as mmseg stitches
     them: the logits of overlapping tiles are averaged (here recovered
     from the graph's probabilities, within ±16.6, beyond which a pixel's
     mask cannot change), then the sigmoid is taken.
@@ -104,11 +106,10 @@ class OnnxFileBackend(InferenceBackend):
         device (str): Unused: they run on the CPU.
         threads (int, optional): Intra-op threads; the runtime's default
             (all cores) when None.
-        tile_batch (int): Tiles per run of the graph when sliced.
 
     Raises:
         ValueError: A ``slide`` crop that is not a multiple of the
-            network's stride, or ``tile_batch`` below 1.
+            network's stride.
         FileNotFoundError: ``model_file`` does not exist.
         ValueError: ``model_file`` is a PyTorch checkpoint.
         OSError: ``model_file`` is not a loadable ONNX model (corrupt,
@@ -123,11 +124,7 @@ class OnnxFileBackend(InferenceBackend):
                  config: Config,
                  slide: Optional[Slide] = None,
                  device: str = 'cpu',
-                 threads: Optional[int] = None,
-                 tile_batch: int = 4) -> None:
-        if tile_batch < 1:
-            raise ValueError(
-                f'tile_batch must be at least 1, got {tile_batch}')
+                 threads: Optional[int] = None) -> None:
         path = model_file
         if not osp.isfile(path):
             raise FileNotFoundError(
@@ -149,7 +146,6 @@ class OnnxFileBackend(InferenceBackend):
                 'takes no other size): use e.g. --slide '
                 f'{self.size_divisor * 16} {self.size_divisor * 16}')
         self.slide = slide
-        self.tile_batch = tile_batch
         try:
             self._load(path, threads)
         # Both runtimes raise their own types for a bad file (ONNX
@@ -213,8 +209,8 @@ class OnnxFileBackend(InferenceBackend):
         tiles = [(index, window) for index in range(num)
                  for window in windows]
         logit_sums = np.zeros((num, height, width), np.float32)
-        for start in range(0, len(tiles), self.tile_batch):
-            chunk = tiles[start:start + self.tile_batch]
+        for start in range(0, len(tiles), TILES_PER_RUN):
+            chunk = tiles[start:start + TILES_PER_RUN]
             batch = np.stack([
                 images[index, :, top:bottom, left:right]
                 for index, (top, bottom, left, right) in chunk
