@@ -15,6 +15,16 @@ IoU, nIoU, Pd and Fa per model, with each model's masks against the first
 row's: the frames whose masks agree wherever the first row's probability
 is clear of the threshold by 2e-4 (float noise).
 
+Calibration settings (``--calib-frames``) are chosen without the test
+split: ``--val-fraction`` holds out a share of the training ids (the
+split of :func:`mmdsad.datasets.val_split.carve_val_split`, as
+``compare_distill.py --tune`` carves it) that calibration never reads, and
+``--eval-split val``
+tests on those held-out frames instead of the test split. Run each
+candidate so, pick by the INT8 rows' loss against fp32, then run the
+chosen one with the same ``--val-fraction`` and ``--eval-split test``
+(the same calibration frames, so the same INT8 files).
+
 Example:
     python tools/deployment/quantize_onnx.py \
         configs/cpu_protocol/dnanet_num4_nudt_cpu.py student.onnx \
@@ -70,7 +80,7 @@ def parse_args() -> argparse.Namespace:
         help='training frames to calibrate on (spread over the split)')
     parser.add_argument(
         '--overwrite', action='store_true',
-        help='replace an existing --out (and --openvino-out)')
+        help='replace an existing --out (and --openvino-out, --out-json)')
     parser.add_argument(
         '--checkpoint', help='the PyTorch checkpoint the file came from, '
         'tested as the first row')
@@ -79,9 +89,42 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument(
         '--max-test-frames', type=int, help='test on the first N frames')
+    parser.add_argument(
+        '--val-fraction', type=float,
+        help='hold out this share of the training ids from calibration '
+        '(0 < F < 1)')
+    parser.add_argument(
+        '--val-split-seed', type=int, default=0, help='which held-out ids')
+    parser.add_argument(
+        '--eval-split', choices=('test', 'val'), default='test',
+        help="'val': test on the held-out training frames "
+        '(needs --val-fraction), to choose calibration settings')
     parser.add_argument('--no-eval', action='store_true')
-    parser.add_argument('--out-json', help='also write the table here')
-    return parser.parse_args()
+    parser.add_argument(
+        '--out-json', help='also write the table here (a new file)')
+    args = parser.parse_args()
+    if args.val_fraction is not None and not 0 < args.val_fraction < 1:
+        parser.error('--val-fraction must be in (0, 1)')
+    if args.eval_split == 'val' and args.val_fraction is None:
+        parser.error('--eval-split val tests on held-out training frames: '
+                     'pass --val-fraction too, e.g. --val-fraction 0.25')
+    return args
+
+
+def hold_out(cfg: Config, fraction: Optional[float], seed: int) -> None:
+    """Keep the held-out training ids out of calibration, and make them the
+    ``val`` split's frames."""
+    if fraction is None:
+        return
+    dataset = cfg.train_dataloader.dataset
+    if 'datasets' in dataset:
+        raise ValueError(
+            f'--val-fraction carves one SIRSTDataset split; the config\'s '
+            f'train_dataloader.dataset is a {dataset.get("type")} of several. '
+            'Pass a config with a single training dataset.')
+    dataset.val_split = dict(fraction=fraction, seed=seed, subset='train')
+    cfg.val_dataloader = dict(
+        dataset=dict(dataset, val_split=dict(dataset.val_split, subset='val')))
 
 
 def split_dataset(cfg: Config, loader: str, annotations: bool):
@@ -93,14 +136,21 @@ def split_dataset(cfg: Config, loader: str, annotations: bool):
     return DATASETS.build(dataset_cfg)
 
 
-def calibration_batches(cfg: Config, count: int):
+def calibration_frames(cfg: Config, count: int) -> List[str]:
     """``count`` training frames spread evenly over the training split."""
     dataset = split_dataset(cfg, 'train_dataloader', annotations=False)
+    picks = np.linspace(0, len(dataset) - 1, min(count, len(dataset)))
+    return [
+        dataset.get_data_info(int(index))['img_path']
+        for index in np.unique(picks.round().astype(int))
+    ]
+
+
+def calibration_batches(cfg: Config, paths: List[str]):
+    """The frames as the exported graph takes them."""
     mean = np.asarray(network_config(cfg).data_preprocessor.mean, np.float32)
     stride = padding_stride(cfg)
-    picks = np.linspace(0, len(dataset) - 1, min(count, len(dataset)))
-    for index in np.unique(picks.round().astype(int)):
-        path = dataset.get_data_info(int(index))['img_path']
+    for path in paths:
         yield padded_batch(read_frame(path, path), mean, stride)
 
 
@@ -135,28 +185,34 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     if args.data_root:
         set_data_root(cfg, args.data_root)
+    hold_out(cfg, args.val_fraction, args.val_split_seed)
+    if args.out_json:
+        check_onnx_output(args.out_json, args.overwrite, [args.model],
+                          'table', '--out-json int8.json')
     if args.openvino_out:
         # Refused before anything is written, not after the QDQ file.
         for path in (args.openvino_out, ir_weights_file(args.openvino_out)):
             check_onnx_output(path, args.overwrite, [args.model],
                               'OpenVINO IR', '--openvino-out model.xml')
+    calibration = calibration_frames(cfg, args.calib_frames)
     used = quantize_onnx(
         args.model,
         args.out,
-        calibration_batches(cfg, args.calib_frames),
+        calibration_batches(cfg, calibration),
         overwrite=args.overwrite)
     print(f'wrote {args.out}, calibrated on {used} training frames')
     if args.openvino_out:
         used = quantize_openvino(
             args.model,
             args.openvino_out,
-            calibration_batches(cfg, args.calib_frames),
+            calibration_batches(cfg, calibration),
             overwrite=args.overwrite)
         print(f'wrote {args.openvino_out} (NNCF), calibrated on {used} '
               'training frames')
     if args.no_eval:
         return
-    dataset = split_dataset(cfg, 'test_dataloader', annotations=True)
+    dataset = split_dataset(
+        cfg, f'{args.eval_split}_dataloader', annotations=True)
     count = min(len(dataset), args.max_test_frames or len(dataset))
     samples = [dataset[index] for index in range(count)]
     models = ([('pytorch', 'fp32', args.checkpoint)]
@@ -178,8 +234,9 @@ def main() -> None:
         rows.append(dict(backend=backend, precision=precision, **outcome[
             'row']))
         print(rows[-1])
-    print(f'\n{count} test frames, threshold {inferencer.threshold}, '
-          f'{args.threads} thread(s); masks vs the first row\n')
+    print(f'\n{count} {args.eval_split} frames, threshold '
+          f'{inferencer.threshold}, {args.threads} thread(s); masks vs the '
+          'first row\n')
     print('| runtime | precision | IoU | nIoU | Pd | Fa (1e-6) | ms/frame '
           '| masks agree |')
     print('|---|---|---|---|---|---|---|---|')
@@ -190,7 +247,14 @@ def main() -> None:
               f'| {row["ms_per_frame"]:.1f} | {row["masks_agree"] or "—"} |')
     if args.out_json:
         with open(args.out_json, 'w') as file:
-            json.dump(dict(settings=vars(args), rows=rows), file, indent=1)
+            json.dump(
+                dict(
+                    settings=vars(args),
+                    calibration_frames=calibration,
+                    eval_frames=[sample['img_path'] for sample in samples],
+                    rows=rows),
+                file,
+                indent=1)
 
 
 if __name__ == '__main__':

@@ -20,10 +20,10 @@ def test_writes_both_int8_models_and_tests_every_runtime(
     qdq, ir = str(tmp_path / 'int8.onnx'), str(tmp_path / 'int8.xml')
     command = [
         CONFIG, fp32, '--out', qdq, '--openvino-out', ir, '--data-root',
-        data, '--checkpoint', checkpoint, '--calib-frames', '2',
-        '--out-json', str(tmp_path / 'int8.json')
+        data, '--checkpoint', checkpoint, '--calib-frames', '2'
     ]
-    printed = run_script(TOOL, *command)
+    printed = run_script(TOOL, *command, '--out-json',
+                         str(tmp_path / 'int8.json'))
     assert 'calibrated on 2 training frames' in printed
     rows = json.loads((tmp_path / 'int8.json').read_text())['rows']
     assert [(r['backend'], r['precision']) for r in rows] == [
@@ -47,3 +47,46 @@ def test_writes_both_int8_models_and_tests_every_runtime(
     again = script_process(TOOL, *command, '--no-eval')
     assert again.returncode != 0 and 'int8.xml exists' in again.stderr
     assert not (tmp_path / 'other.onnx').exists()
+
+
+def test_held_out_training_frames_choose_the_calibration(
+        repo_root, tmp_path, run_script, script_process, save_random_model):
+    data = str(tmp_path / 'data')
+    make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
+    checkpoint = save_random_model(f'{repo_root}/{CONFIG}',
+                                   tmp_path / 'student.pth', seed=0)
+    fp32 = str(tmp_path / 'student.onnx')
+    run_script('tools/deployment/pytorch2onnx.py', CONFIG, checkpoint,
+               '--out', fp32)
+    table = tmp_path / 'val.json'
+    command = [
+        CONFIG, fp32, '--out',
+        str(tmp_path / 'int8.onnx'), '--data-root', data, '--backends',
+        'onnxruntime', '--val-fraction', '0.5', '--eval-split', 'val',
+        '--out-json',
+        str(table)
+    ]
+    printed = run_script(TOOL, *command)
+    assert 'calibrated on 2 training frames' in printed
+    assert '2 val frames' in printed
+    chosen = json.loads(table.read_text())
+    calibrated = set(chosen['calibration_frames'])
+    tested = set(chosen['eval_frames'])
+    # Calibration and the held-out frames split the training frames; no
+    # test frame is read.
+    train_ids = (tmp_path / 'data' / '50_50' / 'train.txt').read_text().split()
+    assert not calibrated & tested
+    assert {p.rsplit('/', 1)[-1][:-4] for p in calibrated | tested
+            } == set(train_ids)
+    # The table is a result: a second run does not replace it.
+    before = table.read_text()
+    command[command.index(str(tmp_path / 'int8.onnx'))] = str(
+        tmp_path / 'other.onnx')
+    again = script_process(TOOL, *command)
+    assert again.returncode != 0 and 'val.json exists' in again.stderr
+    assert table.read_text() == before and not (tmp_path /
+                                                'other.onnx').exists()
+    # Held-out frames need a held-out share.
+    refused = script_process(TOOL, CONFIG, fp32, '--out',
+                             str(tmp_path / 'x.onnx'), '--eval-split', 'val')
+    assert refused.returncode != 0 and '--val-fraction' in refused.stderr
