@@ -11,6 +11,9 @@ from .onnx_file_backend import OnnxFileBackend
 # Compiled static-shape models kept (least recently used dropped): a video
 # or a tiled frame has one input shape, a dataset of mixed sizes a few.
 MAX_COMPILED_SHAPES = 8
+# Shapes seen once and not compiled, remembered (least recently seen
+# dropped) so that their second sighting compiles them.
+MAX_SIGHTED_SHAPES = 1024
 
 
 @INFERENCE_BACKENDS.register_module(name='openvino')
@@ -20,13 +23,17 @@ class OpenVINOBackend(OnnxFileBackend):
     ``model_file`` is the ONNX file, read directly (no IR conversion
     step), or an OpenVINO IR ``.xml`` (the INT8 model of
     :func:`mmdsad.apis.quantize_openvino`). Both have dynamic batch,
-    height and width; each input shape is compiled as a static model the
-    first time it is seen (about 0.3 s for a student), because the plugin
-    runs a static graph faster: DNANet num4 at 1x3x256x256, one thread,
-    bf16, 38.9 against 50.7 ms dynamic (docs/results.md, "Static shapes").
-    Where the plugin cannot compile a static model (OpenVINO 2026.4's
+    height and width; the plugin runs a static graph faster (DNANet num4
+    at 1x3x256x256, one thread, bf16: 38.9 against 50.7 ms dynamic;
+    docs/results.md, "Static shapes"), but compiling one costs about 0.3 s
+    for a student. So a shape's first frame runs the dynamic model and its
+    second compiles the shape as a static model, kept for the frames after
+    it: a video or a tiled frame pays one compilation, a folder of frames
+    of many sizes pays none for the sizes that do not repeat. Where the
+    plugin cannot compile a static model (OpenVINO 2026.4's
     low-precision passes throw on our students' QDQ files at static
-    shapes) the dynamic model runs that shape, with a warning.
+    shapes) the dynamic model runs every shape from then on, with one
+    warning.
     Inference precision is pinned to f32: on CPUs with AVX-512 BF16 or
     AMX the plugin's default is bf16, which would change masks
     (``'openvino_bf16'`` asks for it); a quantized model still runs its
@@ -58,13 +65,24 @@ class OpenVINOBackend(OnnxFileBackend):
                                                      self.compile_config)
         self.precision = self.dynamic_model.get_property(
             'INFERENCE_PRECISION_HINT').to_string()
+        self.dynamic_request = self.dynamic_model.create_infer_request()
         self.requests: OrderedDict = OrderedDict()
+        self.sighted: OrderedDict = OrderedDict()
+        self.static_error: Optional[str] = None
 
     def _request(self, shape: Tuple[int, ...]):
-        """The infer request of the model compiled for ``shape``."""
+        """The infer request to run a batch of ``shape`` with."""
         if shape in self.requests:
             self.requests.move_to_end(shape)
             return self.requests[shape]
+        if self.static_error is not None:
+            return self.dynamic_request
+        if shape not in self.sighted:
+            self.sighted[shape] = None
+            if len(self.sighted) > MAX_SIGHTED_SHAPES:
+                self.sighted.popitem(last=False)
+            return self.dynamic_request
+        del self.sighted[shape]
         model = self.source.clone()
         model.reshape({model.inputs[0]: list(shape)})
         try:
@@ -72,17 +90,18 @@ class OpenVINOBackend(OnnxFileBackend):
                                                self.compile_config)
         except RuntimeError as error:
             reason = [line for line in str(error).splitlines() if line][-1]
+            # A property of the file and the plugin, not of the shape.
+            self.static_error = reason
             warnings.warn(
                 f'OpenVINO cannot compile {self.path} for the static shape '
-                f'{shape} ({reason}); running its dynamic model, which is '
-                'slower',
+                f'{shape} ({reason}); running its dynamic model for every '
+                'shape, which is slower',
                 stacklevel=3)
-            compiled = self.dynamic_model
-        request = compiled.create_infer_request()
-        self.requests[shape] = request
+            return self.dynamic_request
+        self.requests[shape] = compiled.create_infer_request()
         if len(self.requests) > MAX_COMPILED_SHAPES:
             self.requests.popitem(last=False)
-        return request
+        return self.requests[shape]
 
     def run(self, images: np.ndarray) -> np.ndarray:
         """The graph on a (B, 3, H, W) batch: (B, 1, H, W) probabilities."""

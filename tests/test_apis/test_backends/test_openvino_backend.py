@@ -1,5 +1,6 @@
-"""OpenVINOBackend: each input shape compiled once as a static model, with
-the dynamic graph's output, and only the most recent shapes kept."""
+"""OpenVINOBackend: a shape's first batch runs the dynamic model, its second
+compiles it once as a static model with the same output, and only the most
+recent shapes stay compiled."""
 import os.path as osp
 
 import numpy as np
@@ -30,50 +31,68 @@ def images(batch, height, width):
     return (rng.random((batch, 3, height, width)) * 255).astype(np.float32)
 
 
-def test_each_shape_compiles_once_and_matches_pytorch(repo_root, exported):
+def test_a_repeated_shape_compiles_once_and_matches_pytorch(
+        repo_root, exported):
     network, path = exported
     backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
                                                              CONFIG)),
                               threads=1)
     assert backend.precision == 'f32'
-    shapes = [(1, 3, 32, 32), (2, 3, 32, 48), (1, 3, 32, 32)]
+    shapes = [(1, 3, 32, 32), (2, 3, 32, 48), (1, 3, 32, 32), (1, 3, 32, 32)]
     for shape in shapes:
         batch = images(*(shape[:1] + shape[2:]))
         with torch.no_grad():
             expected = network(torch.from_numpy(batch)).numpy()
         np.testing.assert_allclose(backend.run(batch), expected, atol=1e-6)
-    # The repeated shape reused its model and became the most recent.
-    assert list(backend.requests) == [(2, 3, 32, 48), (1, 3, 32, 32)]
+    # Only the shape seen again was compiled; the other is remembered.
+    assert list(backend.requests) == [(1, 3, 32, 32)]
+    assert list(backend.sighted) == [(2, 3, 32, 48)]
 
 
 def test_least_recently_used_shape_is_dropped(repo_root, exported,
                                               monkeypatch):
     monkeypatch.setattr(openvino_backend, 'MAX_COMPILED_SHAPES', 2)
+    monkeypatch.setattr(openvino_backend, 'MAX_SIGHTED_SHAPES', 2)
     backend = OpenVINOBackend(exported[1],
                               Config.fromfile(osp.join(repo_root, CONFIG)))
     for size in (16, 32, 48):
         backend.run(images(1, size, size))
+        backend.run(images(1, size, size))
     assert list(backend.requests) == [(1, 3, 32, 32), (1, 3, 48, 48)]
+    for size in (8, 24, 40):
+        backend.run(images(1, size, size))
+    assert list(backend.sighted) == [(1, 3, 24, 24), (1, 3, 40, 40)]
 
 
-def test_shape_that_does_not_compile_statically_runs_dynamic(
-        repo_root, exported):
+class RefusingCore:
+    """What OpenVINO 2026.4 does with our QDQ files at static shapes."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def compile_model(self, *args):
+        self.calls += 1
+        raise RuntimeError("Exception from src/core/pass.cpp:298:\n"
+                           "index '0' out of range\n\n")
+
+
+def test_a_file_that_does_not_compile_statically_runs_dynamic(
+        repo_root, exported, recwarn):
     network, path = exported
     backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
                                                              CONFIG)))
-
-    class RefusingCore:
-        """What OpenVINO 2026.4 does with our QDQ files at static shapes."""
-
-        def compile_model(self, *args):
-            raise RuntimeError("Exception from src/core/pass.cpp:298:\n"
-                               "index '0' out of range\n\n")
-
     backend.core = RefusingCore()
     batch = images(1, 32, 32)
+    with torch.no_grad():
+        expected = network(torch.from_numpy(batch)).numpy()
+    np.testing.assert_allclose(backend.run(batch), expected, atol=1e-6)
+    assert backend.core.calls == 0
     with pytest.warns(UserWarning, match=r"static shape \(1, 3, 32, 32\) "
                       r"\(index '0' out of range\); running its dynamic"):
         actual = backend.run(batch)
-    with torch.no_grad():
-        expected = network(torch.from_numpy(batch)).numpy()
     np.testing.assert_allclose(actual, expected, atol=1e-6)
+    # The failure is the file's: no other shape tries again, or warns.
+    recwarn.clear()
+    for _ in range(2):
+        backend.run(images(1, 48, 48))
+    assert backend.core.calls == 1 and not recwarn.list
