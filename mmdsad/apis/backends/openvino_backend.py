@@ -1,4 +1,5 @@
 """The exported network compiled by OpenVINO for the CPU."""
+import time
 import warnings
 from collections import OrderedDict
 from typing import Optional, Tuple
@@ -11,8 +12,14 @@ from .onnx_file_backend import OnnxFileBackend
 # Compiled static-shape models kept (least recently used dropped): a video
 # or a tiled frame has one input shape, a dataset of mixed sizes a few.
 MAX_COMPILED_SHAPES = 8
-# Shapes seen once and not compiled, remembered (least recently seen
-# dropped) so that their second sighting compiles them.
+# A shape is compiled once the dynamic model has spent this long on it:
+# a static model saves about a fifth of a student's time and costs about
+# 0.3 s to compile, so by then the time lost without it equals the cost
+# of compiling it (the ski-rental rule, at most twice the best choice made
+# in hindsight, whatever comes next).
+STATIC_AFTER_SECONDS = 1.5
+# Shapes not compiled yet, with the dynamic model's time on them (least
+# recently seen dropped).
 MAX_SIGHTED_SHAPES = 1024
 
 
@@ -26,10 +33,11 @@ class OpenVINOBackend(OnnxFileBackend):
     height and width; the plugin runs a static graph faster (DNANet num4
     at 1x3x256x256, one thread, bf16: 38.9 against 50.7 ms dynamic;
     docs/results.md, "Static shapes"), but compiling one costs about 0.3 s
-    for a student. So a shape's first frame runs the dynamic model and its
-    second compiles the shape as a static model, kept for the frames after
-    it: a video or a tiled frame pays one compilation, a folder of frames
-    of many sizes pays none for the sizes that do not repeat. Where the
+    for a student. So a shape runs on the dynamic model until that has
+    spent :data:`STATIC_AFTER_SECONDS` on it, and is then compiled as a
+    static model, kept for the batches after: a video or a tiled frame
+    pays one compilation within its first seconds, a folder of frames of
+    many sizes none for the sizes that do not repeat. Where the
     plugin cannot compile a static model (OpenVINO 2026.4's
     low-precision passes throw on our students' QDQ files at static
     shapes) the dynamic model runs every shape from then on, with one
@@ -77,10 +85,8 @@ class OpenVINOBackend(OnnxFileBackend):
             return self.requests[shape]
         if self.static_error is not None:
             return self.dynamic_request
-        if shape not in self.sighted:
-            self.sighted[shape] = None
-            if len(self.sighted) > MAX_SIGHTED_SHAPES:
-                self.sighted.popitem(last=False)
+        if (shape not in self.sighted
+                or self.sighted[shape] < STATIC_AFTER_SECONDS):
             return self.dynamic_request
         del self.sighted[shape]
         model = self.source.clone()
@@ -105,10 +111,20 @@ class OpenVINOBackend(OnnxFileBackend):
 
     def run(self, images: np.ndarray) -> np.ndarray:
         """The graph on a (B, 3, H, W) batch: (B, 1, H, W) probabilities."""
+        request = self._request(images.shape)
+        start = time.perf_counter()
         # share_outputs=False (the default): the result is a copy, not a
         # view of the request's buffer the next frame overwrites.
-        return self._request(images.shape).infer(
-            [images], share_outputs=False)[0]
+        probabilities = request.infer([images], share_outputs=False)[0]
+        if request is self.dynamic_request and self.static_error is None:
+            self._sighting(images.shape, time.perf_counter() - start)
+        return probabilities
+
+    def _sighting(self, shape: Tuple[int, ...], seconds: float) -> None:
+        """Add a dynamic run's time to its shape's."""
+        self.sighted[shape] = self.sighted.pop(shape, 0.0) + seconds
+        if len(self.sighted) > MAX_SIGHTED_SHAPES:
+            self.sighted.popitem(last=False)
 
 
 @INFERENCE_BACKENDS.register_module(name='openvino_bf16')

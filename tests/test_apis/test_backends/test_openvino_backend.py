@@ -1,6 +1,6 @@
-"""OpenVINOBackend: a shape's first batch runs the dynamic model, its second
-compiles it once as a static model with the same output, and only the most
-recent shapes stay compiled."""
+"""OpenVINOBackend: a shape runs the dynamic model until that has spent
+STATIC_AFTER_SECONDS on it, then compiles once as a static model with the
+same output; only the most recent shapes stay compiled."""
 import os.path as osp
 
 import numpy as np
@@ -31,8 +31,15 @@ def images(batch, height, width):
     return (rng.random((batch, 3, height, width)) * 255).astype(np.float32)
 
 
+@pytest.fixture
+def compile_on_second_batch(monkeypatch):
+    """Any time on the dynamic model is enough: a shape compiles on its
+    second batch, whatever the machine's speed."""
+    monkeypatch.setattr(openvino_backend, 'STATIC_AFTER_SECONDS', 0.0)
+
+
 def test_a_repeated_shape_compiles_once_and_matches_pytorch(
-        repo_root, exported):
+        repo_root, exported, compile_on_second_batch):
     network, path = exported
     backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
                                                              CONFIG)),
@@ -49,8 +56,20 @@ def test_a_repeated_shape_compiles_once_and_matches_pytorch(
     assert list(backend.sighted) == [(2, 3, 32, 48)]
 
 
+def test_a_shape_stays_dynamic_until_its_time_is_spent(
+        repo_root, exported, monkeypatch):
+    monkeypatch.setattr(openvino_backend, 'STATIC_AFTER_SECONDS',
+                        float('inf'))
+    backend = OpenVINOBackend(exported[1],
+                              Config.fromfile(osp.join(repo_root, CONFIG)))
+    for _ in range(3):
+        backend.run(images(1, 32, 32))
+    assert not backend.requests and backend.sighted[(1, 3, 32, 32)] > 0
+
+
 def test_least_recently_used_shape_is_dropped(repo_root, exported,
-                                              monkeypatch):
+                                              monkeypatch,
+                                              compile_on_second_batch):
     monkeypatch.setattr(openvino_backend, 'MAX_COMPILED_SHAPES', 2)
     monkeypatch.setattr(openvino_backend, 'MAX_SIGHTED_SHAPES', 2)
     backend = OpenVINOBackend(exported[1],
@@ -77,7 +96,7 @@ class RefusingCore:
 
 
 def test_a_file_that_does_not_compile_statically_runs_dynamic(
-        repo_root, exported, recwarn):
+        repo_root, exported, recwarn, compile_on_second_batch):
     network, path = exported
     backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
                                                              CONFIG)))
