@@ -83,12 +83,31 @@ class OpenVINOBackend(OnnxFileBackend):
         if shape in self.requests:
             self.requests.move_to_end(shape)
             return self.requests[shape]
+        if (self.static_error is None and shape in self.sighted
+                and self.sighted[shape] >= STATIC_AFTER_SECONDS):
+            self.compile_static(shape)
+        return self.requests.get(shape, self.dynamic_request)
+
+    def compile_static(self, shape: Tuple[int, ...]) -> bool:
+        """Compile ``shape`` as a static model now, for the batches after.
+
+        What :meth:`run` does once a shape has taken its time; call it
+        directly where the input shape is known in advance (a camera, a
+        benchmark).
+
+        Args:
+            shape (tuple[int, ...]): The (B, 3, H, W) input shape.
+
+        Returns:
+            bool: Whether a static model now runs ``shape``; False where
+            the plugin cannot compile the file statically (warned once;
+            the dynamic model runs every shape from then on).
+        """
+        if shape in self.requests:
+            return True
         if self.static_error is not None:
-            return self.dynamic_request
-        if (shape not in self.sighted
-                or self.sighted[shape] < STATIC_AFTER_SECONDS):
-            return self.dynamic_request
-        del self.sighted[shape]
+            return False
+        self.sighted.pop(shape, None)
         model = self.source.clone()
         model.reshape({model.inputs[0]: list(shape)})
         try:
@@ -102,12 +121,12 @@ class OpenVINOBackend(OnnxFileBackend):
                 f'OpenVINO cannot compile {self.path} for the static shape '
                 f'{shape} ({reason}); running its dynamic model for every '
                 'shape, which is slower',
-                stacklevel=3)
-            return self.dynamic_request
+                stacklevel=2)
+            return False
         self.requests[shape] = compiled.create_infer_request()
         if len(self.requests) > MAX_COMPILED_SHAPES:
             self.requests.popitem(last=False)
-        return self.requests[shape]
+        return True
 
     def run(self, images: np.ndarray) -> np.ndarray:
         """The graph on a (B, 3, H, W) batch: (B, 1, H, W) probabilities."""

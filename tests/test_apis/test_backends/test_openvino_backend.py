@@ -115,3 +115,19 @@ def test_a_file_that_does_not_compile_statically_runs_dynamic(
     for _ in range(2):
         backend.run(images(1, 48, 48))
     assert backend.core.calls == 1 and not recwarn.list
+
+
+def test_a_known_shape_compiles_before_its_first_batch(repo_root, exported):
+    network, path = exported
+    backend = OpenVINOBackend(path, Config.fromfile(osp.join(repo_root,
+                                                             CONFIG)))
+    assert backend.compile_static((1, 3, 32, 32))
+    batch = images(1, 32, 32)
+    with torch.no_grad():
+        expected = network(torch.from_numpy(batch)).numpy()
+    np.testing.assert_allclose(backend.run(batch), expected, atol=1e-6)
+    assert list(backend.requests) == [(1, 3, 32, 32)] and not backend.sighted
+    backend.core = RefusingCore()
+    with pytest.warns(UserWarning, match='dynamic model for every shape'):
+        assert not backend.compile_static((1, 3, 48, 48))
+    assert backend.core.calls == 1
