@@ -19,11 +19,12 @@ Calibration settings (``--calib-frames``) are chosen without the test
 split: ``--val-fraction`` holds out a share of the training ids (the
 split of :func:`mmdsad.datasets.val_split.carve_val_split`, as
 ``compare_distill.py --tune`` carves it) that calibration never reads, and
-``--eval-split val``
-tests on those held-out frames instead of the test split. Run each
-candidate so, pick by the INT8 rows' loss against fp32, then run the
-chosen one with the same ``--val-fraction`` and ``--eval-split test``
-(the same calibration frames, so the same INT8 files).
+``--eval-split val`` tests on those held-out frames instead of the test
+split. Run each candidate so, pick by the INT8 rows' loss against fp32,
+then run the chosen one with the same ``--val-fraction`` and
+``--eval-split test`` (the same calibration frames, so the same INT8
+files; docs/results.md has the choice made for the CPU-protocol
+students).
 
 Example:
     python tools/deployment/quantize_onnx.py \
