@@ -9,6 +9,9 @@ replace every run's schedule (a count of iterations) and data (another
 dataset config's loaders); the run then trains a config written beside its
 runs that inherits its own.
 """
+import hashlib
+import json
+import os
 import os.path as osp
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -130,6 +133,45 @@ class Comparison:
     teacher_ckpt: str
     student: str
     schedule: Schedule = field(default_factory=Schedule)
+
+    def bind_teacher(self) -> str:
+        """Tie the work dir's results to the teacher's weights.
+
+        Finished runs are kept by their result files alone, so a re-run
+        would otherwise mix students distilled from two teachers: the first
+        call writes the checkpoint's SHA-256 to ``<work_dir>/teacher.json``
+        and every later one checks it. Copying a work dir's result files
+        and this file elsewhere (another machine, another session) resumes
+        the comparison there with a teacher retrained to the same bytes.
+
+        Returns:
+            str: The teacher checkpoint's SHA-256.
+
+        Raises:
+            ValueError: The work dir's results came from another teacher.
+        """
+        digest = hashlib.sha256()
+        with open(self.teacher_ckpt, 'rb') as file:
+            for block in iter(lambda: file.read(1 << 20), b''):
+                digest.update(block)
+        sha256 = digest.hexdigest()
+        record = osp.join(self.settings.work_dir, 'teacher.json')
+        if osp.exists(record):
+            with open(record, encoding='utf-8') as file:
+                bound = json.load(file)
+            if bound['sha256'] != sha256:
+                raise ValueError(
+                    f'{self.settings.work_dir} holds results distilled from '
+                    f'the teacher {bound["checkpoint"]} (SHA-256 '
+                    f'{bound["sha256"]}, {record}), not from '
+                    f'{self.teacher_ckpt} (SHA-256 {sha256}). Pass that '
+                    'teacher, or another work dir for this one.')
+            return sha256
+        os.makedirs(self.settings.work_dir, exist_ok=True)
+        with open(record, 'w', encoding='utf-8') as file:
+            json.dump(dict(checkpoint=osp.abspath(self.teacher_ckpt),
+                           sha256=sha256), file, indent=1)
+        return sha256
 
     def teacher_option(self) -> List[str]:
         """The ``--cfg-options`` entry of the teacher's checkpoint."""

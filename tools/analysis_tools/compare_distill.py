@@ -8,7 +8,9 @@ and writes (``summary.md``, ``summary.csv``, ``runs.json``) a
 Table-1-style table: mean ± std over the seeds, ΔIoU to the student alone,
 and each variant's training time per iteration (from mmengine's
 ``vis_data/scalars.json``) relative to the student alone's. Finished runs
-are not repeated when the command is re-run.
+are not repeated when the command is re-run; the work dir is tied to the
+teacher checkpoint's SHA-256 (``teacher.json``), so a re-run with another
+teacher is refused rather than mixed in.
 
 Example (the demo's teacher and synthetic data with the demo's loaders, a
 short schedule; docs/results.md has the table it printed):
@@ -264,6 +266,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     methods = method_variants(args.methods, args.net, args.data,
                               args.work_dir)
     try:
+        comparison.bind_teacher()
         if args.tune:
             tuned, table = tune(
                 comparison, {m.name: m.config
