@@ -168,9 +168,11 @@ class Comparison:
                     'teacher, or another work dir for this one.')
             return sha256
         os.makedirs(self.settings.work_dir, exist_ok=True)
-        with open(record, 'w', encoding='utf-8') as file:
+        # Replaced whole, so an interrupted write leaves no half record.
+        with open(record + '.tmp', 'w', encoding='utf-8') as file:
             json.dump(dict(checkpoint=osp.abspath(self.teacher_ckpt),
                            sha256=sha256), file, indent=1)
+        os.replace(record + '.tmp', record)
         return sha256
 
     def teacher_option(self) -> List[str]:

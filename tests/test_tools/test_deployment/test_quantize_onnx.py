@@ -2,21 +2,36 @@
 training split, tested beside fp32 and bf16 on the test split."""
 import json
 
+import pytest
+
 from mmdsad.datasets import make_synthetic_sirst
 
 TOOL = 'tools/deployment/quantize_onnx.py'
 CONFIG = 'configs/dnanet/dnanet_num4_nudt.py'
 
 
+@pytest.fixture
+def exported_student(repo_root, tmp_path, run_script, save_random_model):
+    """Synthetic data with ``num_train`` training frames, and a random
+    student as checkpoint and exported file: (data, checkpoint, fp32)."""
+
+    def make(num_train: int):
+        data = str(tmp_path / 'data')
+        make_synthetic_sirst(
+            data, num_train=num_train, num_test=2, image_size=(64, 64))
+        checkpoint = save_random_model(f'{repo_root}/{CONFIG}',
+                                       tmp_path / 'student.pth', seed=0)
+        fp32 = str(tmp_path / 'student.onnx')
+        run_script('tools/deployment/pytorch2onnx.py', CONFIG, checkpoint,
+                   '--out', fp32)
+        return data, checkpoint, fp32
+
+    return make
+
+
 def test_writes_both_int8_models_and_tests_every_runtime(
-        repo_root, tmp_path, run_script, script_process, save_random_model):
-    data = str(tmp_path / 'data')
-    make_synthetic_sirst(data, num_train=3, num_test=2, image_size=(64, 64))
-    checkpoint = save_random_model(f'{repo_root}/{CONFIG}',
-                                   tmp_path / 'student.pth', seed=0)
-    fp32 = str(tmp_path / 'student.onnx')
-    run_script('tools/deployment/pytorch2onnx.py', CONFIG, checkpoint,
-               '--out', fp32)
+        tmp_path, run_script, script_process, exported_student):
+    data, checkpoint, fp32 = exported_student(num_train=3)
     qdq, ir = str(tmp_path / 'int8.onnx'), str(tmp_path / 'int8.xml')
     command = [
         CONFIG, fp32, '--out', qdq, '--openvino-out', ir, '--data-root',
@@ -50,14 +65,8 @@ def test_writes_both_int8_models_and_tests_every_runtime(
 
 
 def test_held_out_training_frames_choose_the_calibration(
-        repo_root, tmp_path, run_script, script_process, save_random_model):
-    data = str(tmp_path / 'data')
-    make_synthetic_sirst(data, num_train=4, num_test=2, image_size=(64, 64))
-    checkpoint = save_random_model(f'{repo_root}/{CONFIG}',
-                                   tmp_path / 'student.pth', seed=0)
-    fp32 = str(tmp_path / 'student.onnx')
-    run_script('tools/deployment/pytorch2onnx.py', CONFIG, checkpoint,
-               '--out', fp32)
+        tmp_path, run_script, script_process, exported_student):
+    data, _, fp32 = exported_student(num_train=4)
     table = tmp_path / 'val.json'
     command = [
         CONFIG, fp32, '--out',
@@ -90,3 +99,14 @@ def test_held_out_training_frames_choose_the_calibration(
     refused = script_process(TOOL, CONFIG, fp32, '--out',
                              str(tmp_path / 'x.onnx'), '--eval-split', 'val')
     assert refused.returncode != 0 and '--val-fraction' in refused.stderr
+
+
+def test_held_out_share_of_a_merged_training_set_is_refused(
+        tmp_path, script_process):
+    refused = script_process(
+        TOOL, 'configs/dnanet/dnanet_num16_nuaa_nudt_irstd1k.py',
+        str(tmp_path / 'student.onnx'), '--out', str(tmp_path / 'x.onnx'),
+        '--val-fraction', '0.25')
+    assert refused.returncode != 0
+    assert 'train_dataloader.dataset is a ConcatDataset' in refused.stderr
+    assert not (tmp_path / 'x.onnx').exists()
