@@ -99,6 +99,9 @@ def test_held_out_training_frames_choose_the_calibration(
     refused = script_process(TOOL, CONFIG, fp32, '--out',
                              str(tmp_path / 'x.onnx'), '--eval-split', 'val')
     assert refused.returncode != 0 and '--val-fraction' in refused.stderr
+    refused = script_process(TOOL, CONFIG, fp32, '--out',
+                             str(tmp_path / 'x.onnx'), '--val-fraction', '1')
+    assert refused.returncode != 0 and 'must be in (0, 1)' in refused.stderr
 
 
 def test_held_out_share_of_a_merged_training_set_is_refused(
