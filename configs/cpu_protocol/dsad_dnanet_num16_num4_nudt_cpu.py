@@ -10,7 +10,7 @@ _base_ = [
 # widths are read from the built networks.
 recorders = dict(
     encoder=dict(type='ModuleOutputs', source='backbone.conv4_0'),
-    decoder=dict(type='ModuleOutputs', source='decode_head.conv0_4_final'))
+    decoder=dict(type='ModuleOutputs', source='backbone.conv0_4'))
 model = dict(
     architecture=dict(
         cfg_path='mmdsad::cpu_protocol/dnanet_num4_nudt_cpu.py',

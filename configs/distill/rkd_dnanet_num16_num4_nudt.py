@@ -5,7 +5,7 @@ _base_ = ['../_base_/distill/dnanet_nudt.py', '../_base_/distill/rkd.py']
 # widths are read from the built networks.
 recorders = dict(
     encoder=dict(type='ModuleOutputs', source='backbone.conv4_0'),
-    decoder=dict(type='ModuleOutputs', source='decode_head.conv0_4_final'))
+    decoder=dict(type='ModuleOutputs', source='backbone.conv0_4'))
 # distill_loss_weight (the factor on every distillation loss): chosen by
 # compare_distill.py --tune for this pair at the demo schedule (synthetic
 # data, 96x96 crops, 200 iterations; docs/results.md, "Table 1 on a fair

@@ -20,10 +20,14 @@
 # another network").
 distill_points = dict(
     dnanet=dict(
-        # conv4_0: 1/16 size; conv0_4_final: the fused feature, whose input
-        # is the concatenated pyramid (5 x the level-0 width).
+        # conv4_0: 1/16 size; conv0_4: the last full-resolution node of the
+        # nested backbone, one block before the fused feature. The fused
+        # feature (decode_head.conv0_4_final) is the 1x1 classifier's own
+        # 4-channel input: distilling it took the student's background
+        # suppression away (low-threshold collapses of DSAD and MGD, gone
+        # one block earlier; docs/results.md, "The fused feature, tested").
         encoder='backbone.conv4_0',
-        decoder='decode_head.conv0_4_final',
+        decoder='backbone.conv0_4',
         logits='mmdsad.models.decode_heads.dnanet_head.DNANetHead.forward',
         cross_input='decode_head.conv0_4_final',
         cross_output_index=-1),
