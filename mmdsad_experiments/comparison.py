@@ -16,6 +16,10 @@ import os.path as osp
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+import torch
+
+from mmdsad.utils import load_checkpoint_file
+
 from .method_configs import (
     composed_method_config,
     data_overrides,
@@ -57,6 +61,33 @@ def iteration_schedule(iters: int, warmup_iters: int) -> dict:
             checkpoint=dict(by_epoch=False, interval=iters, save_best=None)),
         # Every iteration's own time, not a 10-iteration mean.
         log_processor=dict(by_epoch=False, window_size=1))
+
+
+def weights_sha256(checkpoint: str) -> str:
+    """The SHA-256 of a checkpoint's weights, not of its file.
+
+    A checkpoint's metadata (mmengine's ``meta``: the time, the experiment
+    name, the config's text) differs between two trainings that produced
+    the same weights, so the file's bytes do not identify a teacher; its
+    state dict does: every entry's name, dtype, shape and bytes, in name
+    order.
+
+    Args:
+        checkpoint (str): A weights-only checkpoint (``{'state_dict': ...}``
+            or a bare state dict), read with ``weights_only=True``.
+
+    Returns:
+        str: The hex digest.
+    """
+    loaded = load_checkpoint_file(checkpoint, map_location='cpu')
+    state_dict = loaded.get('state_dict', loaded)
+    digest = hashlib.sha256()
+    for name in sorted(state_dict):
+        tensor = state_dict[name].detach().contiguous().reshape(-1)
+        digest.update(f'{name} {tensor.dtype} '
+                      f'{tuple(state_dict[name].shape)}\n'.encode())
+        digest.update(tensor.view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
 
 
 @dataclass
@@ -139,39 +170,44 @@ class Comparison:
 
         Finished runs are kept by their result files alone, so a re-run
         would otherwise mix students distilled from two teachers: the first
-        call writes the checkpoint's SHA-256 to ``<work_dir>/teacher.json``
-        and every later one checks it. Copying a work dir's result files
-        and this file elsewhere (another machine, another session) resumes
-        the comparison there with a teacher retrained to the same bytes.
+        call writes the SHA-256 of the teacher's weights
+        (:func:`weights_sha256`) to ``<work_dir>/teacher.json`` and every
+        later one checks it. Copying a work dir's result files and this file
+        elsewhere (another machine, another session) resumes the comparison
+        there with a teacher retrained to the same weights.
 
         Returns:
-            str: The teacher checkpoint's SHA-256.
+            str: The SHA-256 of the teacher's weights.
 
         Raises:
-            ValueError: The work dir's results came from another teacher.
+            ValueError: The work dir's results came from another teacher,
+                or its record predates the weights' hash.
         """
-        digest = hashlib.sha256()
-        with open(self.teacher_ckpt, 'rb') as file:
-            for block in iter(lambda: file.read(1 << 20), b''):
-                digest.update(block)
-        sha256 = digest.hexdigest()
+        sha256 = weights_sha256(self.teacher_ckpt)
         record = osp.join(self.settings.work_dir, 'teacher.json')
         if osp.exists(record):
             with open(record, encoding='utf-8') as file:
                 bound = json.load(file)
-            if bound['sha256'] != sha256:
+            if 'weights_sha256' not in bound:
+                raise ValueError(
+                    f'{record} holds the SHA-256 of a checkpoint file\'s '
+                    'bytes (an older mmdsad), which changes with its '
+                    'metadata: re-run in a new work dir, or replace its '
+                    "'sha256' by 'weights_sha256' "
+                    f'{sha256} if {bound["checkpoint"]} is this teacher.')
+            if bound['weights_sha256'] != sha256:
                 raise ValueError(
                     f'{self.settings.work_dir} holds results distilled from '
-                    f'the teacher {bound["checkpoint"]} (SHA-256 '
-                    f'{bound["sha256"]}, {record}), not from '
-                    f'{self.teacher_ckpt} (SHA-256 {sha256}). Pass that '
-                    'teacher, or another work dir for this one.')
+                    f'the teacher {bound["checkpoint"]} (weights SHA-256 '
+                    f'{bound["weights_sha256"]}, {record}), not from '
+                    f'{self.teacher_ckpt} (weights SHA-256 {sha256}). Pass '
+                    'that teacher, or another work dir for this one.')
             return sha256
         os.makedirs(self.settings.work_dir, exist_ok=True)
         # Replaced whole, so an interrupted write leaves no half record.
         with open(record + '.tmp', 'w', encoding='utf-8') as file:
             json.dump(dict(checkpoint=osp.abspath(self.teacher_ckpt),
-                           sha256=sha256), file, indent=1)
+                           weights_sha256=sha256), file, indent=1)
         os.replace(record + '.tmp', record)
         return sha256
 

@@ -9,8 +9,9 @@ Table-1-style table: mean ± std over the seeds, ΔIoU to the student alone,
 and each variant's training time per iteration (from mmengine's
 ``vis_data/scalars.json``) relative to the student alone's. Finished runs
 are not repeated when the command is re-run; the work dir is tied to the
-teacher checkpoint's SHA-256 (``teacher.json``), so a re-run with another
-teacher is refused rather than mixed in.
+SHA-256 of the teacher's weights (``teacher.json``; its state dict, not
+the file, whose metadata changes between trainings), so a re-run with
+another teacher is refused rather than mixed in.
 
 Example (the demo's teacher and synthetic data with the demo's loaders, a
 short schedule; docs/results.md has the table it printed):
