@@ -9,7 +9,9 @@ recorders = dict(
 # distill_loss_weight (the factor on every distillation loss): chosen by
 # compare_distill.py --tune for this pair at the demo schedule (synthetic
 # data, 96x96 crops, 200 iterations; docs/results.md, "Table 1 on a fair
-# footing"); re-tune for another schedule or dataset.
+# footing"); re-tune for another schedule or dataset. Tuned with the
+# 'decoder' point on decode_head.conv0_4_final: stale at backbone.conv0_4
+# until a re-tuning there finishes (docs/results.md, "The defaults").
 model = dict(
     _base_.networks,
     distiller=dict(student_recorders=recorders, teacher_recorders=recorders),
