@@ -135,7 +135,7 @@ def tuning(repo_root, tmp_path_factory, run_script, save_random_model,
     command = [
         str(root / 'compare'), '--teacher-ckpt', teacher_ckpt, '--net',
         'dnanet', '--data', 'nudt', '--data-root', data, '--data-config',
-        DATA_CONFIG, '--methods', 'kd', '--seeds', '1', '--iters', '2',
+        DATA_CONFIG, '--methods', 'nst', '--seeds', '1', '--iters', '2',
         '--warmup-iters', '1', '--tune', '--jobs', '2', '--cfg-options',
         *small_loaders
     ]
@@ -145,44 +145,44 @@ def tuning(repo_root, tmp_path_factory, run_script, save_random_model,
 def test_tuning_chooses_the_best_validation_weight(tuning, repo_root):
     work_dir, printed, _, _ = tuning
     tune_dir = work_dir / 'tune'
-    ratio = json.loads((tune_dir / 'gradients' / 'kd.json').read_text())[
+    ratio = json.loads((tune_dir / 'gradients' / 'nst.json').read_text())[
         'distill (all)']['vs_task']
     # The candidates surround the reference weights (factor 1), not the
     # weight tuned into the method's config, and the gradient ratio was
     # measured there.
     configured = Config.fromfile(
         osp.join(repo_root, 'configs', 'distill',
-                 'kd_dnanet_num16_num4_nudt.py')).model.distill_loss_weight
+                 'nst_dnanet_num16_num4_nudt.py')).model.distill_loss_weight
     assert configured != 1
     measured_at = Config.fromfile(
-        str(tune_dir / 'configs' / 'kd_val_split.py')).model
+        str(tune_dir / 'configs' / 'nst_val_split.py')).model
     assert measured_at.distill_loss_weight == 1
     candidates = candidate_weights(ratio)
     assert 1.0 in candidates
     val = {
-        w: json.loads((tune_dir / f'kd@{w:g}' / 'seed0' /
+        w: json.loads((tune_dir / f'nst@{w:g}' / 'seed0' /
                        'test_metrics.json').read_text())
         for w in candidates
     }
     chosen = choose_weight(val)
     tuned = Config.fromfile(
-        str(work_dir / 'tuned_configs' / 'kd_dnanet_num16_num4_nudt.py'))
+        str(work_dir / 'tuned_configs' / 'nst_dnanet_num16_num4_nudt.py'))
     assert tuned.model.distill_loss_weight == chosen
     assert (tune_dir / 'alone' / 'seed0' / 'test_metrics.json').exists()
-    assert f'kd@{candidates[0]:g}' not in printed.split('| variant')[-1]
-    assert f'| kd ×{chosen:g} |' in printed
+    assert f'nst@{candidates[0]:g}' not in printed.split('| variant')[-1]
+    assert f'| nst ×{chosen:g} |' in printed
     assert 'chosen' in (tune_dir / 'tuning.md').read_text()
     # The final run trains the tuned config on the seed asked for.
-    final = Config.fromfile(str(work_dir / 'configs' / 'kd.py'))
+    final = Config.fromfile(str(work_dir / 'configs' / 'nst.py'))
     assert final.model.distill_loss_weight == chosen
-    assert 'distill_loss_weight' in (work_dir / 'kd' / 'seed1' /
+    assert 'distill_loss_weight' in (work_dir / 'nst' / 'seed1' /
                                      'train.log').read_text()
 
 
 def test_tuning_runs_never_see_the_test_split(tuning):
     work_dir, _, _, data = tuning
     cfg = Config.fromfile(
-        str(work_dir / 'tune' / 'configs' / 'kd_val_split.py'))
+        str(work_dir / 'tune' / 'configs' / 'nst_val_split.py'))
     split = dict(fraction=0.2, seed=0)
     assert cfg.train_dataloader.dataset.val_split == dict(
         split, subset='train')
