@@ -3,6 +3,7 @@ import json
 import os.path as osp
 
 import pytest
+import torch
 
 from mmdsad.datasets import make_synthetic_sirst
 from mmdsad.utils import UnsafeCheckpointError
@@ -43,6 +44,8 @@ def test_prints_each_loss_with_its_gradient_ratio(
         'distill.loss_pwmse_decoder', 'distill (all)'
     }
     assert float(rows['student.decode.loss_softiou'][2]) == 1.0
+    # The task gradient is aligned with itself.
+    assert float(rows['student.decode.loss_softiou'][3]) == 1.0
     # Both distillation terms reach the student.
     assert all(float(rows[k][1]) > 0 for k in rows)
     saved = json.loads((tmp_path / 'gradients.json').read_text())
@@ -53,6 +56,48 @@ def test_prints_each_loss_with_its_gradient_ratio(
                                       norms['distill.loss_pwmse_decoder'])
     assert saved['distill (all)']['vs_task'] == pytest.approx(
         norms['distill (all)'] / norms['student.decode.loss_softiou'])
+    assert all(abs(v['cos_task']) <= 1 + 1e-12 for v in saved.values())
+    assert saved['student.decode.loss_softiou']['cos_task'] == pytest.approx(
+        1, abs=1e-9)
+
+
+class _LinearLosses(torch.nn.Module):
+    """Losses linear in one student parameter: known gradients."""
+
+    def __init__(self):
+        super().__init__()
+        self.architecture = torch.nn.Module()
+        self.architecture.weight = torch.nn.Parameter(torch.ones(2))
+        self.connector = torch.nn.Parameter(torch.ones(2))
+
+    def forward(self, mode):
+        weight = self.architecture.weight
+        return {
+            'student.decode.loss_softiou': weight @ torch.tensor([1., 0.]),
+            'student.decode.softiou_out0': weight.sum(),
+            # Gradient (1, 1): 45 degrees from the task's (1, 0).
+            'distill.loss_a': weight @ torch.tensor([1., 1.]),
+            # Gradient (0, -2), and none on the student from the connector.
+            'distill.loss_b': weight @ torch.tensor([0., -2.]) +
+            self.connector.sum(),
+        }
+
+
+def test_cosine_to_the_task_gradient(load_script):
+    # A term counts as a loss by its name; the logged per-output SoftIoU
+    # (no 'loss' in it) is not part of the task gradient.
+    result = load_script(TOOL).gradient_norms(_LinearLosses(), {})
+    assert set(result) == {
+        'student.decode.loss_softiou', 'distill.loss_a', 'distill.loss_b',
+        'distill (all)'
+    }
+    value, norm, cosine = result['distill.loss_a']
+    assert (value, norm) == pytest.approx((2, 2**0.5))
+    assert cosine == pytest.approx(2**-0.5)
+    assert result['distill.loss_b'][1:] == pytest.approx([2, 0])
+    # The sum's gradient (1, -1) is again 45 degrees from the task's.
+    assert result['distill (all)'][1:] == pytest.approx([2**0.5, 2**-0.5])
+    assert result['student.decode.loss_softiou'][2] == pytest.approx(1)
 
 
 def test_malicious_checkpoint_is_refused_before_it_runs(

@@ -2,7 +2,8 @@
 
 For a few training batches, prints each loss term's value and the norm of
 the gradient it sends into the student's parameters (the connectors are
-left out), and the ratio to the task loss's gradient. The loss weights
+left out), its ratio to the task loss's gradient and the cosine between
+the two (does a step down this loss also descend the task?). The weights
 (α, β) balance loss *values*; what an optimiser sees is the gradients, and
 Adagrad divides every later step by the root of all squared gradients so
 far, so an early imbalance lasts for the whole run.
@@ -51,8 +52,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
         '--json-out',
-        help='also write the table (mean value, gradient norm and ratio to '
-        'the task loss per loss, and all distillation losses together as '
+        help='also write the table (mean value, gradient norm, ratio to '
+        "and cosine with the task loss's gradient per loss, and all "
+        'distillation losses together as '
         f'{ALL_DISTILL!r}) to this JSON file')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, help='overrides')
@@ -63,34 +65,56 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
+def _flat_gradient(value: torch.Tensor,
+                   params: List[torch.nn.Parameter]) -> torch.Tensor:
+    """The gradient of ``value`` over ``params``, as one float64 vector
+    (float32 sums over a network's parameters put its cosine with itself
+    off 1 in the fifth digit)."""
+    grads = torch.autograd.grad(
+        value, params, retain_graph=True, allow_unused=True)
+    return torch.cat([
+        torch.zeros(p.numel()) if g is None else g.detach().flatten()
+        for p, g in zip(params, grads)
+    ]).double()
+
+
 def gradient_norms(model, data: Dict) -> Dict[str, List[float]]:
-    """Each loss term's value and gradient norm over the student.
+    """Each loss term's value, gradient norm and alignment over the student.
+
+    The alignment is the cosine between a term's gradient and the task
+    losses' (the ``student.*`` terms together): above 0, a step down the
+    term is also a step down the task loss; near 0 it only uses up
+    Adagrad's accumulated squared gradients, which shrink every later
+    step of the task loss too.
 
     Returns:
-        dict: loss name -> [value, gradient norm].
+        dict: loss name -> [value, gradient norm, cosine to the task
+        gradient].
     """
     params = [p for p in model.architecture.parameters() if p.requires_grad]
-    losses = model(**data, mode='loss')
-    result = {}
-    for name, value in losses.items():
-        if 'loss' not in name:
-            continue
-        grads = torch.autograd.grad(
-            value, params, retain_graph=True, allow_unused=True)
-        norm = torch.sqrt(
-            sum((g.detach()**2).sum() for g in grads if g is not None))
-        result[name] = [float(value.detach()), float(norm)]
+    losses = {
+        name: value
+        for name, value in model(**data, mode='loss').items()
+        if 'loss' in name
+    }
     distill = [value for name, value in losses.items()
                if name.startswith('distill.')]
     if distill:
-        grads = torch.autograd.grad(
-            sum(distill), params, retain_graph=True, allow_unused=True)
-        result[ALL_DISTILL] = [
-            float(sum(distill).detach()),
-            float(torch.sqrt(
-                sum((g.detach()**2).sum() for g in grads if g is not None)))
+        losses[ALL_DISTILL] = sum(distill)
+    grads = {
+        name: _flat_gradient(value, params)
+        for name, value in losses.items()
+    }
+    task = sum(grad for name, grad in grads.items()
+               if name.startswith('student.'))
+    return {
+        name: [
+            float(losses[name].detach()),
+            float(grad.norm()),
+            float(torch.nn.functional.cosine_similarity(grad, task, dim=0))
         ]
-    return result
+        for name, grad in grads.items()
+    }
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -116,23 +140,28 @@ def main(argv: Optional[List[str]] = None) -> None:
     records: Dict[str, List[List[float]]] = {}
     for _, batch in zip(range(args.batches), loader):
         data = model.data_preprocessor(batch, True)
-        for name, pair in gradient_norms(model, data).items():
-            records.setdefault(name, []).append(pair)
+        for name, triple in gradient_norms(model, data).items():
+            records.setdefault(name, []).append(triple)
     task = next(name for name in records if name.startswith('student.'))
-    task_norm = statistics.fmean(g for _, g in records[task])
+    task_norm = statistics.fmean(record[1] for record in records[task])
     print(f'{"loss":34s}{"value":>10s}{"|grad| on student":>20s}'
-          f'{"vs task":>10s}')
+          f'{"vs task":>10s}{"cos task":>10s}')
     table = {}
-    for name, pairs in records.items():
-        value = statistics.fmean(v for v, _ in pairs)
-        norm = statistics.fmean(g for _, g in pairs)
+    for name, triples in records.items():
+        value, norm, cosine = (statistics.fmean(column)
+                               for column in zip(*triples))
         table[name] = dict(
-            value=value, grad_norm=norm, vs_task=norm / task_norm)
-        print(f'{name:34s}{value:10.4f}{norm:20.4e}{norm / task_norm:10.1f}')
+            value=value,
+            grad_norm=norm,
+            vs_task=norm / task_norm,
+            cos_task=cosine)
+        print(f'{name:34s}{value:10.4f}{norm:20.4e}{norm / task_norm:10.1f}'
+              f'{cosine:10.2f}')
     if args.json_out:
         write_json_atomically(args.json_out, table)
     print(f'(mean over {args.batches} training batches; gradients of the '
-          'weighted losses, connectors excluded)')
+          'weighted losses, connectors excluded; "cos task": cosine to the '
+          "task loss's gradient)")
 
 
 if __name__ == '__main__':
