@@ -15,3 +15,16 @@ model = dict(
     _base_.networks,
     distiller=dict(student_recorders=recorders, teacher_recorders=recorders),
     distill_loss_weight=0.41)
+# MGD's connectors (align 1x1 conv, generator 3x3 conv - ReLU - 3x3 conv)
+# train at 1/100 of the student's learning rate; no paper says (MGD's own
+# runs use SGD). They are fresh when distillation starts (iteration 50,
+# the learning rate at its peak), and Adagrad's first step moves every
+# weight by the learning rate whatever the loss weight or the warm-up
+# ramp (g / sqrt(g^2) = ±1): ±0.05 on 3x3 convs of fan-in up to 2304
+# initialised within ±0.021. The generated feature then blew up: in every
+# MGD run, at every weight, its loss jumped 10^3-10^5-fold over the next
+# two iterations, the spike filled the student's Adagrad accumulators and
+# the student under-trained. At 1/100 the first step is ±5e-4 and the
+# spike is gone (docs/results.md, "MGD's spike").
+optim_wrapper = dict(
+    paramwise_cfg=dict(custom_keys=dict(connectors=dict(lr_mult=0.01))))

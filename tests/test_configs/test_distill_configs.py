@@ -103,9 +103,15 @@ def test_comparison_config_builds_from_the_network_configs(
     assert cfg.model.teacher_ckpt == f'checkpoints/{net}_num16_{data}.pth'
     # Same data, recipe and teacher checkpoint as DSAD.
     dsad = comparison_config('dsad', net, data)
-    for key in ('train_dataloader', 'test_dataloader', 'optim_wrapper',
-                'param_scheduler', 'train_cfg', 'val_cfg'):
+    for key in ('train_dataloader', 'test_dataloader', 'param_scheduler',
+                'train_cfg', 'val_cfg'):
         assert cfg[key] == dsad[key], key
+    assert cfg.optim_wrapper.optimizer == dsad.optim_wrapper.optimizer
+    # Only MGD's connectors learn slower (its leaf says why).
+    assert 'paramwise_cfg' not in dsad.optim_wrapper
+    assert cfg.optim_wrapper.get('paramwise_cfg') == (
+        dict(custom_keys=dict(connectors=dict(lr_mult=0.01)))
+        if method == 'mgd' else None)
     assert cfg.model.teacher_ckpt == dsad.model.teacher_ckpt
     assert cfg.custom_hooks == dsad.custom_hooks
     recorders = cfg.model.distiller.get('student_recorders')
