@@ -19,6 +19,54 @@ RBF_BANDWIDTH = 8.0
 EXTRA_STUDENT_VECTORS = 3
 
 
+class _TopRightSingularVectors(torch.autograd.Function):
+    """Top right singular vectors, with the reference code's gradient.
+
+    The exact gradient of a singular vector sums over every other singular
+    value with the factor ``1 / (σ_j² − σ_i²)``. A student feature that
+    went through a 1×1 connector to the teacher's width has rank at most
+    its own width + 1 (5 of 16 channels for DNANet num4's last node), so
+    its trailing singular values are nearly equal and torch's backward
+    returns NaN where two of them are equal (on NUDT-SIRST from iteration
+    53, at every loss weight: docs/results.md, "KD-SVD's NaN"). The
+    reference TensorFlow code (sseung0703/SSKD_SVD) replaces the gradient
+    by one over the top 5 triplets only (its student keeps 4 vectors), the
+    factor set to 0 where it is not finite. This is that gradient, with the
+    top ``k + 1`` triplets for k vectors, derived from ``A = MᵀM``:
+    ``∂L/∂M = 2 U Σ sym(F ∘ VᵀG) Vᵀ``, ``F_ij = 1 / (σ_j² − σ_i²)`` (0 on
+    the diagonal and between equal values), G = ∂L/∂V. With every triplet
+    kept and C ≤ H·W it is the exact gradient. The singular values are
+    returned without gradient (the loss scales by the teacher's).
+    """
+
+    @staticmethod
+    def forward(ctx, matrix: Tensor, num_vectors: int):
+        _, values, vh = torch.linalg.svd(matrix, full_matrices=False)
+        kept = min(num_vectors + 1, values.shape[1])
+        vectors = vh[:, :kept].transpose(1, 2)
+        values = values[:, :kept]
+        # M V = U Σ on the kept triplets: U without a second decomposition.
+        ctx.save_for_backward(matrix @ vectors, values, vectors)
+        ctx.num_vectors = num_vectors
+        top_values = values[:, :num_vectors].clone()
+        ctx.mark_non_differentiable(top_values)
+        return top_values, vectors[:, :, :num_vectors].clone()
+
+    @staticmethod
+    def backward(ctx, _, grad_vectors: Tensor):
+        scaled_left, values, vectors = ctx.saved_tensors
+        kept = values.shape[1]
+        grad = F.pad(grad_vectors, (0, kept - ctx.num_vectors))
+        squared = values.pow(2)
+        factor = 1.0 / (squared.unsqueeze(1) - squared.unsqueeze(2))
+        # The diagonal and equal singular values: 1 / 0, no coupling.
+        factor = torch.where(
+            torch.isfinite(factor), factor, torch.zeros_like(factor))
+        coupled = factor * (vectors.transpose(1, 2) @ grad)
+        symmetric = coupled + coupled.transpose(1, 2)
+        return scaled_left @ symmetric @ vectors.transpose(1, 2), None
+
+
 def top_right_singular_vectors(feature: Tensor,
                                num_vectors: int) -> Tuple[Tensor, Tensor]:
     """Top right singular vectors of each sample's (H·W, C) feature matrix.
@@ -30,17 +78,18 @@ def top_right_singular_vectors(feature: Tensor,
 
     Returns:
         tuple[Tensor, Tensor]: The k largest singular values, L2-normalised
-        per sample, (N, k), and their right singular vectors (N, C, k).
+        per sample, (N, k), without gradient, and their right singular
+        vectors (N, C, k), with the gradient of
+        :class:`_TopRightSingularVectors`.
     """
     matrix = feature.permute(0, 2, 3, 1).flatten(1, 2)
-    _, singular_values, vh = torch.linalg.svd(matrix, full_matrices=False)
-    if singular_values.shape[1] < num_vectors:
+    if min(matrix.shape[1:]) < num_vectors:
         raise ValueError(
             f'KDSVDLoss: a feature of shape {tuple(feature.shape)} has only '
-            f'{singular_values.shape[1]} singular vectors, {num_vectors} '
+            f'{min(matrix.shape[1:])} singular vectors, {num_vectors} '
             'needed; lower num_vectors or distil a larger layer')
-    values = F.normalize(singular_values[:, :num_vectors], dim=1)
-    return values, vh[:, :num_vectors].transpose(1, 2)
+    values, vectors = _TopRightSingularVectors.apply(matrix, num_vectors)
+    return F.normalize(values, dim=1), vectors
 
 
 def align_to_teacher(student: Tensor, teacher: Tensor) -> Tensor:

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from mmdsad.models.losses import KDSVDLoss
+from mmdsad.models.losses.kdsvd_loss import top_right_singular_vectors
 
 
 def direct_vectors(feature, k):
@@ -80,6 +81,39 @@ def test_gradient_is_finite_and_reaches_student_only():
     for grad in (s_prev.grad, s_cur.grad):
         assert torch.isfinite(grad).all() and grad.abs().sum() > 0
     assert t_prev.grad is None and t_cur.grad is None
+
+
+def test_gradient_is_exact_when_every_triplet_is_kept():
+    # Four channels, three vectors asked: the four triplets kept are all.
+    generator = torch.Generator().manual_seed(2)
+    feature = torch.randn(2, 4, 5, 6, generator=generator,
+                          dtype=torch.float64)
+    weights = torch.randn(2, 4, 3, generator=generator, dtype=torch.float64)
+    ours = feature.clone().requires_grad_()
+    (top_right_singular_vectors(ours, 3)[1] * weights).sum().backward()
+    exact = feature.clone().requires_grad_()
+    matrix = exact.permute(0, 2, 3, 1).flatten(1, 2)
+    vh = torch.linalg.svd(matrix, full_matrices=False)[2]
+    (vh[:, :3].transpose(1, 2) * weights).sum().backward()
+    torch.testing.assert_close(ours.grad, exact.grad)
+
+
+def test_gradient_is_finite_on_a_feature_of_lower_rank_than_its_width():
+    # A 1x1 connector from 4 to 16 channels: equal trailing singular
+    # values, where the exact gradient is 0 / 0 (the NUDT-SIRST NaN).
+    generator = torch.Generator().manual_seed(3)
+    narrow = torch.randn(2, 4, 16, 16, generator=generator).relu()
+    s_prev, s_cur = (
+        torch.cat([f, torch.zeros_like(f).repeat(1, 3, 1, 1)],
+                  1).requires_grad_()
+        for f in (narrow[:, :, ::2, ::2], narrow))
+    t_prev, t_cur = (torch.randn(2, 16, *f.shape[2:], generator=generator)
+                     for f in (s_prev, s_cur))
+    loss = KDSVDLoss()(s_prev, s_cur, t_prev, t_cur)
+    loss.backward()
+    assert loss > 0
+    for grad in (s_prev.grad, s_cur.grad):
+        assert torch.isfinite(grad).all() and grad.abs().sum() > 0
 
 
 def test_refuses_unaligned_widths_and_too_few_vectors():
