@@ -3,6 +3,7 @@ builds from them, and how it trains."""
 import copy
 import glob
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -300,3 +301,13 @@ def test_one_training_step_changes_student_not_teacher(
     assert all(
         torch.equal(value, teacher_after[key])
         for key, value in teacher_before.items())
+
+
+def test_readme_table_gives_each_leaf_its_distill_loss_weight(repo_root):
+    readme = osp.join(repo_root, 'configs', 'distill', 'README.md')
+    rows = re.findall(r'^\| [^|]+ \| [^|]+ \| `([\w]+\.py)` \| ([\d.]+) \|$',
+                      open(readme, encoding='utf-8').read(), re.MULTILINE)
+    assert len(rows) == 10
+    for name, weight in rows:
+        cfg = Config.fromfile(osp.join(repo_root, 'configs', 'distill', name))
+        assert cfg.model.distill_loss_weight == float(weight), name
