@@ -20,33 +20,32 @@ EXTRA_STUDENT_VECTORS = 3
 
 
 class _TopRightSingularVectors(torch.autograd.Function):
-    """Top right singular vectors, with the reference code's gradient.
+    """Top right singular vectors, with the exact gradient made finite.
 
-    The exact gradient of a singular vector sums over every other singular
-    value with the factor ``1 / (σ_j² − σ_i²)``. A student feature that
-    went through a 1×1 connector to the teacher's width has rank at most
-    its own width + 1 (5 of 16 channels for DNANet num4's last node), so
-    its trailing singular values are nearly equal and torch's backward
-    returns NaN where two of them are equal (on NUDT-SIRST from iteration
-    53, at every loss weight: docs/results.md, "KD-SVD's NaN"). The
-    reference TensorFlow code (sseung0703/SSKD_SVD) replaces the gradient
-    by one over the top 5 triplets only (its student keeps 4 vectors), the
-    factor set to 0 where it is not finite. This is that gradient, with the
-    top ``k + 1`` triplets for k vectors, derived from ``A = MᵀM``:
-    ``∂L/∂M = 2 U Σ sym(F ∘ VᵀG) Vᵀ``, ``F_ij = 1 / (σ_j² − σ_i²)`` (0 on
-    the diagonal and between equal values), G = ∂L/∂V. With every triplet
-    kept and C ≤ H·W it is the exact gradient. The singular values are
-    returned without gradient (the loss scales by the teacher's).
+    The gradient of a singular vector couples it to every other one with
+    the factor ``F_ij = 1 / (σ_j² − σ_i²)``. A student feature that went
+    through a 1×1 connector to the teacher's width has rank at most its
+    own width + 1 (5 of 16 channels for DNANet num4's last node), so its
+    trailing singular values are (nearly) equal, and where two are equal
+    torch's backward computes 0 · ∞ and returns NaN (on NUDT-SIRST from
+    iteration 53, at every loss weight: docs/results.md, "KD-SVD's NaN").
+    This is the same gradient, derived from ``A = MᵀM``, with ``F_ij = 0``
+    on the diagonal and between equal values (pairs that only meet in
+    vectors the loss does not use):
+    ``∂L/∂M = U Σ (C + Cᵀ) Vᵀ + U Σ⁻¹ Gᵀ (I − V Vᵀ)``, ``C = F ∘ VᵀG``,
+    G = ∂L/∂V; the second term, the pull out of M's row space, is 0 unless
+    C > H·W. The reference code (sseung0703/SSKD_SVD) keeps only the top 5
+    triplets instead; with that gradient the demo's students stopped
+    learning at every weight (docs/results.md), so it is not used. The
+    singular values are returned without gradient (the loss scales by the
+    teacher's).
     """
 
     @staticmethod
     def forward(ctx, matrix: Tensor, num_vectors: int):
-        _, values, vh = torch.linalg.svd(matrix, full_matrices=False)
-        kept = min(num_vectors + 1, values.shape[1])
-        vectors = vh[:, :kept].transpose(1, 2)
-        values = values[:, :kept]
-        # M V = U Σ on the kept triplets: U without a second decomposition.
-        ctx.save_for_backward(matrix @ vectors, values, vectors)
+        left, values, vh = torch.linalg.svd(matrix, full_matrices=False)
+        vectors = vh.transpose(1, 2)
+        ctx.save_for_backward(left, values, vectors)
         ctx.num_vectors = num_vectors
         top_values = values[:, :num_vectors].clone()
         ctx.mark_non_differentiable(top_values)
@@ -54,17 +53,23 @@ class _TopRightSingularVectors(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, _, grad_vectors: Tensor):
-        scaled_left, values, vectors = ctx.saved_tensors
-        kept = values.shape[1]
-        grad = F.pad(grad_vectors, (0, kept - ctx.num_vectors))
+        left, values, vectors = ctx.saved_tensors
+        grad = F.pad(grad_vectors, (0, values.shape[1] - ctx.num_vectors))
         squared = values.pow(2)
         factor = 1.0 / (squared.unsqueeze(1) - squared.unsqueeze(2))
         # The diagonal and equal singular values: 1 / 0, no coupling.
         factor = torch.where(
             torch.isfinite(factor), factor, torch.zeros_like(factor))
         coupled = factor * (vectors.transpose(1, 2) @ grad)
-        symmetric = coupled + coupled.transpose(1, 2)
-        return scaled_left @ symmetric @ vectors.transpose(1, 2), None
+        grad_matrix = (left * values.unsqueeze(1)) @ (
+            coupled + coupled.transpose(1, 2)) @ vectors.transpose(1, 2)
+        if vectors.shape[1] > vectors.shape[2]:
+            outside = grad - vectors @ (vectors.transpose(1, 2) @ grad)
+            inverse = torch.where(values > 0, 1 / values,
+                                  torch.zeros_like(values))
+            grad_matrix = grad_matrix + (
+                left * inverse.unsqueeze(1)) @ outside.transpose(1, 2)
+        return grad_matrix, None
 
 
 def top_right_singular_vectors(feature: Tensor,

@@ -83,18 +83,23 @@ def test_gradient_is_finite_and_reaches_student_only():
     assert t_prev.grad is None and t_cur.grad is None
 
 
-def test_gradient_is_exact_when_every_triplet_is_kept():
-    # Four channels, three vectors asked: the four triplets kept are all.
+@pytest.mark.parametrize(
+    'shape, num_vectors',
+    [((2, 4, 5, 6), 3), ((2, 8, 2, 3), 2)],
+    ids=['more positions than channels', 'more channels than positions'])
+def test_gradient_is_torchs_exact_one_where_that_is_finite(
+        shape, num_vectors):
     generator = torch.Generator().manual_seed(2)
-    feature = torch.randn(2, 4, 5, 6, generator=generator,
-                          dtype=torch.float64)
-    weights = torch.randn(2, 4, 3, generator=generator, dtype=torch.float64)
+    feature = torch.randn(*shape, generator=generator, dtype=torch.float64)
+    weights = torch.randn(shape[0], shape[1], num_vectors,
+                          generator=generator, dtype=torch.float64)
     ours = feature.clone().requires_grad_()
-    (top_right_singular_vectors(ours, 3)[1] * weights).sum().backward()
+    (top_right_singular_vectors(ours, num_vectors)[1] *
+     weights).sum().backward()
     exact = feature.clone().requires_grad_()
     matrix = exact.permute(0, 2, 3, 1).flatten(1, 2)
     vh = torch.linalg.svd(matrix, full_matrices=False)[2]
-    (vh[:, :3].transpose(1, 2) * weights).sum().backward()
+    (vh[:, :num_vectors].transpose(1, 2) * weights).sum().backward()
     torch.testing.assert_close(ours.grad, exact.grad)
 
 
