@@ -23,9 +23,9 @@ model = dict(
 # weight by the learning rate whatever the loss weight or the warm-up
 # ramp (g / sqrt(g^2) = ±1): ±0.05 on 3x3 convs of fan-in up to 2304
 # initialised within ±0.021. The generated feature then blew up: in every
-# MGD run, at every weight, its loss jumped 10^3-10^5-fold over the next
-# two iterations, the spike filled the student's Adagrad accumulators and
-# the student under-trained. At 1/100 the first step is ±5e-4 and the
+# MGD run, at every weight, the loss peaked 8,000-59,000 times above its
+# later level two or three iterations in, the spike filled the student's
+# Adagrad accumulators and the student under-trained. At 1/100 the first step is ±5e-4 and the
 # spike is gone (docs/results.md, "MGD's spike").
 optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys=dict(connectors=dict(lr_mult=0.01))))
