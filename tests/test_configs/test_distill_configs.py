@@ -311,3 +311,34 @@ def test_readme_table_gives_each_leaf_its_distill_loss_weight(repo_root):
     for name, weight in rows:
         cfg = Config.fromfile(osp.join(repo_root, 'configs', 'distill', name))
         assert cfg.model.distill_loss_weight == float(weight), name
+
+
+def test_mgd_connectors_take_a_hundredth_of_the_first_adagrad_step(
+        repo_root, labelled_batch, build_algorithm):
+    # Adagrad's first step is lr * g / |g| whatever the loss weight, so
+    # only the learning rate bounds how far a fresh connector moves.
+    cfg = Config.fromfile(
+        osp.join(repo_root, 'configs/distill/mgd_dnanet_num16_num4_nudt.py'))
+    algorithm = build_algorithm(cfg)
+    algorithm.distill_loss_scale = 0.01
+    algorithm.train()
+    optim_wrapper = build_optim_wrapper(algorithm, cfg.optim_wrapper)
+    before = {
+        name: param.detach().clone()
+        for name, param in algorithm.named_parameters()
+    }
+    algorithm.train_step(labelled_batch(), optim_wrapper)
+    steps = {
+        name: (param.detach() - before[name]).abs().max().item()
+        for name, param in algorithm.named_parameters()
+    }
+    connector_steps = [
+        step for name, step in steps.items() if '.connectors.' in name
+    ]
+    student_steps = [
+        step for name, step in steps.items()
+        if name.startswith('architecture.backbone.')
+    ]
+    assert connector_steps and student_steps
+    assert max(connector_steps) == pytest.approx(0.05 * 0.01, rel=1e-3)
+    assert max(student_steps) == pytest.approx(0.05, rel=1e-3)
